@@ -1,0 +1,70 @@
+"""Writes the append-only audit log; every mutation calls ``record`` in its own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
+
+from kra_api.auth.principal import Principal
+from kra_api.models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | dt.date | dt.datetime):
+        return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(row: SQLModel | Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A JSON-ready copy of a row's columns (or a mapping), for before/after."""
+    if row is None:
+        return None
+    data = dict(row) if isinstance(row, Mapping) else row.model_dump()
+    data.pop("organization_id", None)
+    result: dict[str, Any] = _jsonable(data)
+    return result
+
+
+async def record(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+    actor_employee_id: uuid.UUID | None = None,
+) -> None:
+    """Append one audit entry in the caller's transaction."""
+    session.add(
+        AuditEntry(
+            organization_id=principal.organization_id,
+            actor_kind=principal.kind,
+            actor_label=principal.label,
+            actor_employee_id=actor_employee_id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+            reason=reason,
+            request_id=principal.request_id,
+        )
+    )

@@ -1,0 +1,77 @@
+"""Builds the Schema once: root types, scalars and the hardening extensions."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from kra_api.config import Settings
+from kra_api.graphql.core.context import Info
+from kra_api.graphql.core.errors import PublicErrors
+from kra_api.graphql.core.limits import NoRepeatedDirectives, max_top_level_mutations
+from kra_api.graphql.core.node import Node, resolve_node, resolve_nodes
+from kra_api.graphql.core.permissions import Authenticated, CanRead
+from kra_api.graphql.core.scalars import SCALAR_MAP
+from kra_api.graphql.orgs.mutations import OrgUnitMutations
+from kra_api.graphql.orgs.types import Organization
+from kra_api.graphql.people.mutations import PeopleMutations
+from kra_api.graphql.viewer import Viewer, viewer_of
+
+
+@strawberry.type(description="Read the caller's organization.")
+class Query:
+    node: Node | None = strawberry.field(
+        resolver=resolve_node,
+        permission_classes=[CanRead],
+        description="Any object by id; null for unknown ids and other tenants' ids.",
+    )
+    nodes: list[Node | None] = strawberry.field(
+        resolver=resolve_nodes,
+        permission_classes=[CanRead],
+        description="Objects by id, in order (at most 100).",
+    )
+
+    @strawberry.field(permission_classes=[Authenticated], description="The caller.")
+    def viewer(self, info: Info) -> Viewer:
+        return viewer_of(info)
+
+    @strawberry.field(permission_classes=[CanRead], description="The caller's organization.")
+    async def organization(self, info: Info) -> Organization:
+        return Organization.of(await info.context.organization())
+
+
+@strawberry.type(description="Change the caller's organization; one transaction per mutation.")
+class Mutation(OrgUnitMutations, PeopleMutations):
+    pass
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with limits and error shaping configured from ``settings``."""
+    extensions: list[Any] = [
+        partial(PublicErrors, production=settings.is_production),
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(
+            AddValidationRules,
+            [max_top_level_mutations(settings.max_top_level_mutations), NoRepeatedDirectives],
+        ),
+    ]
+    if settings.is_production:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,19 @@
+"""Every table of kra-api (SQLModel, ``table=True``); nothing else lives here."""
+
+from kra_api.models.audit import AuditEntry
+from kra_api.models.auth import ApiKey, TenantLookup
+from kra_api.models.orgs import Organization, OrgUnit, OrgUnitLeadership
+from kra_api.models.people import Assignment, Employee, EmployeeIdentity, Role
+
+__all__ = [
+    "ApiKey",
+    "Assignment",
+    "AuditEntry",
+    "Employee",
+    "EmployeeIdentity",
+    "OrgUnit",
+    "OrgUnitLeadership",
+    "Organization",
+    "Role",
+    "TenantLookup",
+]
