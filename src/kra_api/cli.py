@@ -166,3 +166,7 @@ def apikey_create(
 def main() -> None:
     """Entry point of the ``kra-api`` script."""
     app()
+
+
+if __name__ == "__main__":
+    main()
