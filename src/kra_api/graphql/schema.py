@@ -16,6 +16,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from kra_api.config import Settings
+from kra_api.graphql.catalog.mutations import KpiMutations
+from kra_api.graphql.catalog.queries import catalogue
+from kra_api.graphql.catalog.types import CatalogueKpi
 from kra_api.graphql.core.context import Info
 from kra_api.graphql.core.errors import PublicErrors
 from kra_api.graphql.core.limits import NoRepeatedDirectives, max_top_level_mutations
@@ -25,6 +28,7 @@ from kra_api.graphql.core.scalars import SCALAR_MAP
 from kra_api.graphql.orgs.mutations import OrgUnitMutations
 from kra_api.graphql.orgs.types import Organization
 from kra_api.graphql.people.mutations import PeopleMutations
+from kra_api.graphql.periods.mutations import PeriodMutations
 from kra_api.graphql.viewer import Viewer, viewer_of
 
 
@@ -49,9 +53,16 @@ class Query:
     async def organization(self, info: Info) -> Organization:
         return Organization.of(await info.context.organization())
 
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="The built-in KPI catalogue that kpiCatalogImport copies from, by code.",
+    )
+    def kpi_catalogue(self) -> list[CatalogueKpi]:
+        return catalogue()
+
 
 @strawberry.type(description="Change the caller's organization; one transaction per mutation.")
-class Mutation(OrgUnitMutations, PeopleMutations):
+class Mutation(OrgUnitMutations, PeopleMutations, KpiMutations, PeriodMutations):
     pass
 
 

@@ -2,8 +2,10 @@
 
 from kra_api.models.audit import AuditEntry
 from kra_api.models.auth import ApiKey, TenantLookup
+from kra_api.models.catalog import Kpi
 from kra_api.models.orgs import Organization, OrgUnit, OrgUnitLeadership
 from kra_api.models.people import Assignment, Employee, EmployeeIdentity, Role
+from kra_api.models.periods import Period
 
 __all__ = [
     "ApiKey",
@@ -11,9 +13,11 @@ __all__ = [
     "AuditEntry",
     "Employee",
     "EmployeeIdentity",
+    "Kpi",
     "OrgUnit",
     "OrgUnitLeadership",
     "Organization",
+    "Period",
     "Role",
     "TenantLookup",
 ]

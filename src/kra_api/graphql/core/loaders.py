@@ -10,16 +10,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from kra_api.catalog import repository as catalog_repo
 from kra_api.models import (
     Assignment,
     Employee,
     EmployeeIdentity,
+    Kpi,
     Organization,
     OrgUnit,
+    Period,
     Role,
 )
 from kra_api.orgs import repository as org_repo
 from kra_api.people import repository as people_repo
+from kra_api.periods import repository as period_repo
 
 if TYPE_CHECKING:
     from kra_api.graphql.core.context import Context
@@ -55,6 +59,9 @@ class Loaders:
         self.assignment_at = self._make(self._assignments_at)
         self.assignments = self._make(self._assignments)
         self.identities = self._make(self._identities)
+        self.kpi = self._make(self._kpis)
+        self.period = self._make(self._periods)
+        self.period_ending = self._make(self._periods_ending)
 
     @staticmethod
     def _make(fn: Callable[[list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
@@ -118,3 +125,16 @@ class Loaders:
             return _grouped(
                 await people_repo.identities_of(s, self._org, keys), keys, "employee_id"
             )
+
+    async def _kpis(self, keys: list[uuid.UUID]) -> list[Kpi | None]:
+        async with self._ctx.db.read() as s:
+            return _by_id(await catalog_repo.kpis(s, self._org, keys), keys)
+
+    async def _periods(self, keys: list[uuid.UUID]) -> list[Period | None]:
+        async with self._ctx.db.read() as s:
+            return _by_id(await period_repo.periods(s, self._org, keys), keys)
+
+    async def _periods_ending(self, keys: list[tuple[str, dt.date]]) -> list[Period | None]:
+        async with self._ctx.db.read() as s:
+            found = await period_repo.ending_on(s, self._org, keys)
+        return [found.get(k) for k in keys]

@@ -17,12 +17,14 @@ from kra_api.graphql.core.node import Node, register_node
 from kra_api.graphql.core.pagination import Connection
 
 if TYPE_CHECKING:
+    from kra_api.graphql.catalog.types import KpiConnection
     from kra_api.graphql.people.types import (
         Employee,
         EmployeeConnection,
         EmployeeFilter,
         RoleConnection,
     )
+    from kra_api.graphql.periods.types import PeriodConnection, PeriodFilter
 
 
 @strawberry.enum(description="Level of an org unit in the tree.")
@@ -188,6 +190,27 @@ class Organization(Node):
         from kra_api.graphql.people.queries import roles_connection
 
         return await roles_connection(info.context, first, after)
+
+    @strawberry.field(description="KPI definitions sorted by code, id.")
+    async def kpis(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[KpiConnection, strawberry.lazy("kra_api.graphql.catalog.types")]:
+        from kra_api.graphql.catalog.queries import kpis_connection
+
+        return await kpis_connection(info.context, first, after)
+
+    @strawberry.field(description="Evaluation periods, newest first (start date, id descending).")
+    async def periods(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: Annotated[PeriodFilter, strawberry.lazy("kra_api.graphql.periods.types")]
+        | None = None,
+    ) -> Annotated[PeriodConnection, strawberry.lazy("kra_api.graphql.periods.types")]:
+        from kra_api.graphql.periods.queries import periods_connection
+
+        return await periods_connection(info.context, first, after, filter)
 
 
 async def _load_org(ctx: Context, org_id: uuid.UUID) -> Organization | None:
