@@ -33,12 +33,15 @@ def _credential(headers: Mapping[str, str]) -> str | None:
 
 
 async def _organization_id(database: Database, org_claim: str) -> uuid.UUID | None:
+    """The organization the claim names, if it exists (an id is checked, not trusted)."""
     try:
-        return uuid.UUID(org_claim)
+        org_id = uuid.UUID(org_claim)
     except ValueError:
-        pass
-    async with database.session(None) as session:
-        return await org_repo.organization_id_by_lookup(session, "slug", org_claim)
+        async with database.session(None) as session:
+            return await org_repo.organization_id_by_lookup(session, "slug", org_claim)
+    async with database.session(org_id) as session:
+        found = await org_repo.organization(session, org_id)
+    return found.id if found is not None else None
 
 
 async def _from_api_key(database: Database, secret: str, request_id: str) -> AuthResult:
