@@ -33,12 +33,28 @@ def max_top_level_mutations(limit: int) -> type[ASTValidationRule]:
     return MaxTopLevelMutations
 
 
+# graphql-core's UniqueDirectivesPerLocationRule reports every repetition (n - 1 errors for n
+# copies, each with a source excerpt): the response grows with the attack. Its messages end so.
+_STANDARD_REPEAT_MESSAGE = "can only be used once at this location."
+
+
 class NoRepeatedDirectives(ASTValidationRule):
-    """One error for a document that repeats directives on a location (a cheap DoS vector)."""
+    """One error for a document that repeats directives on a location (a cheap DoS vector).
+
+    It takes over from the standard rule: that rule's per-repetition errors are dropped and this
+    one reports once per document.
+    """
 
     def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
         self._reported = False
+        report = context.on_error
+
+        def on_error(error: GraphQLError) -> None:
+            if not error.message.endswith(_STANDARD_REPEAT_MESSAGE):
+                report(error)
+
+        context.on_error = on_error  # type: ignore[method-assign]
 
     def enter(self, node: Any, *_: Any) -> None:
         directives: tuple[DirectiveNode, ...] | None = getattr(node, "directives", None)
