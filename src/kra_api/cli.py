@@ -17,8 +17,10 @@ from kra_api.errors import Invalid
 app = typer.Typer(no_args_is_help=True, help="kra-api: KRA/KPI scorecards for contact centers.")
 org_app = typer.Typer(no_args_is_help=True, help="Organizations (tenants).")
 apikey_app = typer.Typer(no_args_is_help=True, help="API keys for integrations.")
+catalogue_app = typer.Typer(no_args_is_help=True, help="The built-in KPI catalogue.")
 app.add_typer(org_app, name="org")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(catalogue_app, name="catalogue")
 err = Console(stderr=True)
 T = TypeVar("T")
 
@@ -161,6 +163,69 @@ def apikey_create(
         err.print(f"[red]error:[/red] no organization with slug {org!r}")
         raise typer.Exit(2)
     print(secret)
+
+
+@catalogue_app.command("list")
+def catalogue_list() -> None:
+    """Print the built-in KPI catalogue as a table."""
+    from rich.table import Table
+
+    from kra_api.catalog.builtin import load_catalogue
+
+    table = Table(title="Built-in KPI catalogue")
+    for column in ("code", "name", "unit", "direction", "subject", "formula", "min sample"):
+        table.add_column(column, overflow="fold")
+    for kpi in load_catalogue():
+        sample = kpi.min_sample
+        table.add_row(
+            kpi.code,
+            kpi.name,
+            kpi.unit.value,
+            kpi.direction.value,
+            kpi.subject.value,
+            kpi.formula,
+            f"{sample.component} >= {sample.minimum}" if sample else "",
+        )
+    Console().print(table)
+
+
+@catalogue_app.command("import")
+def catalogue_import(
+    org: Annotated[str, typer.Option(help="Organization slug.")],
+    codes: Annotated[list[str] | None, typer.Argument(help="Codes, e.g. AHT CSAT.")] = None,
+    all_codes: Annotated[bool, typer.Option("--all", help="Every catalogue KPI.")] = False,
+) -> None:
+    """Copy built-in KPIs into an organization: all codes or none; prints the codes copied."""
+    from kra_api.auth.principal import system_principal
+    from kra_api.bootstrap import database_for_cli, organization_by_slug
+    from kra_api.catalog import service
+    from kra_api.catalog.builtin import load_catalogue
+
+    if bool(codes) == all_codes:
+        err.print("[red]error:[/red] give catalogue codes or --all (not both)")
+        raise typer.Exit(2)
+    wanted = [k.code for k in load_catalogue()] if all_codes else list(codes or [])
+    settings, url = _settings_with_url()
+
+    async def work() -> list[str] | None:
+        database = database_for_cli(settings, url)
+        try:
+            found = await organization_by_slug(database, org)
+            if found is None:
+                return None
+            principal = system_principal(found.id, "kra-api catalogue import")
+            async with database.session(found.id) as session, session.begin():
+                kpis = await service.import_catalogue(session, principal, wanted)
+            return [k.code for k in kpis]
+        finally:
+            await database.dispose()
+
+    imported = _run(work)
+    if imported is None:
+        err.print(f"[red]error:[/red] no organization with slug {org!r}")
+        raise typer.Exit(2)
+    err.print(f"[green]imported {len(imported)} KPI(s)[/green]")
+    print("\n".join(imported))
 
 
 def main() -> None:
