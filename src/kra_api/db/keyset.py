@@ -51,14 +51,25 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps([_plain(v) for v in values])).decode()
 
 
+def _parse(parse: Callable[[Any], Any], value: Any) -> Any:
+    if value is None:
+        return None
+    # Cursors hold JSON strings and numbers only: refuse containers, and anything but a string
+    # where the column is text, instead of letting a parser coerce or choke on it.
+    if isinstance(value, list | dict) or (parse is str and not isinstance(value, str)):
+        raise ValueError(f"unexpected {type(value).__name__} in cursor")
+    return parse(value)
+
+
 def decode_cursor(cursor: str, parsers: Sequence[Callable[[Any], Any]]) -> list[Any]:
     """The sort key inside ``cursor``; a readable BAD_USER_INPUT when it is not ours."""
     try:
         raw = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
         if not isinstance(raw, list) or len(raw) != len(parsers):
             raise ValueError("wrong shape")
-        return [parse(v) if v is not None else None for parse, v in zip(parsers, raw, strict=True)]
-    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
+        return [_parse(parse, v) for parse, v in zip(parsers, raw, strict=True)]
+    except (ValueError, TypeError, AttributeError, binascii.Error, orjson.JSONDecodeError) as exc:
+        # uuid.UUID(2) raises AttributeError, date.fromisoformat(2) TypeError: all are input errors
         raise BadUserInput("`after` is not a valid cursor for this connection") from exc
 
 
