@@ -43,6 +43,7 @@ async def test_kpi_create_org_unit_subject_and_snapshot_aggregations(
         gql,
         org.token("hr"),
         code="ATTRITION",
+        description="   ",
         subject="ORG_UNIT",
         components=[
             {"name": "separations"},
@@ -56,6 +57,7 @@ async def test_kpi_create_org_unit_subject_and_snapshot_aggregations(
     assert payload["kpi"]["subject"] == "ORG_UNIT"
     assert [c["aggregation"] for c in payload["kpi"]["components"]] == ["SUM", "FIRST", "LAST"]
     assert payload["kpi"]["minSample"] is None
+    assert payload["kpi"]["description"] is None
 
 
 RULES = [

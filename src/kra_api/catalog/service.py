@@ -36,6 +36,10 @@ MAX_IMPORT = 100
 UNIQUE_VIOLATION = "23505"
 
 
+def _description(text: str | None) -> str | None:
+    return (text or "").strip() or None
+
+
 async def _flush(session: AsyncSession, duplicate: FieldError) -> None:
     """Flush; a unique violation (a concurrent writer won the race) becomes ``duplicate``."""
     try:
@@ -63,7 +67,7 @@ async def create_kpi(session: AsyncSession, principal: Principal, data: KpiIn) -
         organization_id=org,
         code=data.code,
         name=data.name.strip(),
-        description=data.description,
+        description=_description(data.description),
         subject=data.subject.value,
         **columns_of(data.definition),
     )
@@ -119,7 +123,7 @@ async def update_kpi(
     if changes.name is not None:
         kpi.name = changes.name.strip()
     if changes.description_given:
-        kpi.description = changes.description
+        kpi.description = _description(changes.description)
     for column, value in after.items():
         if before[column] != value:
             setattr(kpi, column, value)
