@@ -1,12 +1,16 @@
-"""Nested period fields batch through DataLoaders: statements do not grow with the list."""
+"""Periods under load: nested fields batch (statements do not grow with the list), and
+concurrent writers cannot create overlapping periods or duplicate KPI codes."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event
 
 from kra_api.db.session import Database
+from tests.catalog.kpi_support import count
+from tests.catalog.kpi_support import create as create_kpi
 from tests.conftest import Gql
 from tests.periods.test_period_api import create
 
@@ -49,3 +53,19 @@ async def test_period_list_does_not_grow_with_its_length(
     few = await statements_for(gql, database, small.token("admin"))
     many = await statements_for(gql, database, large.token("admin"))
     assert many == few
+
+
+async def test_concurrent_creates_never_overlap(
+    gql: Gql, make_org: Any, database: Database
+) -> None:
+    org = await make_org()
+    token = org.token("admin")
+    periods = await asyncio.gather(
+        *(create(gql, token, f"March {i}", "2026-03-01", "2026-04-01") for i in range(6))
+    )
+    kpis = await asyncio.gather(*(create_kpi(gql, token) for _ in range(6)))
+    for results, code in ((periods, "OVERLAP"), (kpis, "DUPLICATE")):
+        assert sum(not r["userErrors"] for r in results) == 1
+        assert all(e["code"] == code for r in results for e in r["userErrors"])
+    assert await count(database, org.id, "period") == 1
+    assert await count(database, org.id, "kpi") == 1
