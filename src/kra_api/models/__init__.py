@@ -3,6 +3,8 @@
 from kra_api.models.audit import AuditEntry
 from kra_api.models.auth import ApiKey, TenantLookup
 from kra_api.models.catalog import Kpi
+from kra_api.models.goals import Goal
+from kra_api.models.kras import Kra, KraItem, KraSet
 from kra_api.models.orgs import Organization, OrgUnit, OrgUnitLeadership
 from kra_api.models.people import Assignment, Employee, EmployeeIdentity, Role
 from kra_api.models.periods import Period
@@ -13,7 +15,11 @@ __all__ = [
     "AuditEntry",
     "Employee",
     "EmployeeIdentity",
+    "Goal",
     "Kpi",
+    "Kra",
+    "KraItem",
+    "KraSet",
     "OrgUnit",
     "OrgUnitLeadership",
     "Organization",

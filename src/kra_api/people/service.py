@@ -14,6 +14,7 @@ from kra_api.audit.service import record, snapshot
 from kra_api.auth.principal import Principal
 from kra_api.dates import overlaps
 from kra_api.errors import FieldError, Invalid
+from kra_api.kras.service import open_first_draft
 from kra_api.models import Assignment, Employee, EmployeeIdentity, OrgUnit, Role
 from kra_api.orgs.service import check_name
 from kra_api.people import repository as repo
@@ -228,7 +229,7 @@ async def _sync_identities(
 
 
 async def create_role(session: AsyncSession, principal: Principal, *, code: str, name: str) -> Role:
-    """A new role with a unique upper-case code."""
+    """A new role with a unique upper-case code, and its draft KRA set v1."""
     org = principal.organization_id
     errors: list[FieldError] = []
     if not CODE_PATTERN.match(code):
@@ -260,6 +261,7 @@ async def create_role(session: AsyncSession, principal: Principal, *, code: str,
         entity_id=role.id,
         after=snapshot(role),
     )
+    await open_first_draft(session, principal, role)  # every role starts with draft KRA set v1
     return role
 
 
