@@ -125,15 +125,19 @@ async def create_unit(
         after=snapshot(unit),
     )
     if leader_id is not None:
-        session.add(
-            OrgUnitLeadership(
-                organization_id=org,
-                org_unit_id=unit.id,
-                employee_id=leader_id,
-                effective_from=today,
-            )
+        leadership = OrgUnitLeadership(
+            organization_id=org, org_unit_id=unit.id, employee_id=leader_id, effective_from=today
         )
+        session.add(leadership)
         await session.flush()
+        await record(
+            session,
+            principal,
+            action="orgUnit.leaderAssign",
+            entity_type="OrgUnit",
+            entity_id=unit.id,
+            after=snapshot(leadership),
+        )
     return unit
 
 
