@@ -25,6 +25,10 @@ from kra_api.graphql.core.limits import NoRepeatedDirectives, max_top_level_muta
 from kra_api.graphql.core.node import Node, resolve_node, resolve_nodes
 from kra_api.graphql.core.permissions import Authenticated, CanRead
 from kra_api.graphql.core.scalars import SCALAR_MAP
+from kra_api.graphql.goals.mutations import GoalMutations
+from kra_api.graphql.kras.item_mutations import KraItemMutations
+from kra_api.graphql.kras.kra_mutations import KraMutations
+from kra_api.graphql.kras.set_mutations import KraSetMutations
 from kra_api.graphql.orgs.mutations import OrgUnitMutations
 from kra_api.graphql.orgs.types import Organization
 from kra_api.graphql.people.mutations import PeopleMutations
@@ -62,7 +66,16 @@ class Query:
 
 
 @strawberry.type(description="Change the caller's organization; one transaction per mutation.")
-class Mutation(OrgUnitMutations, PeopleMutations, KpiMutations, PeriodMutations):
+class Mutation(
+    OrgUnitMutations,
+    PeopleMutations,
+    KpiMutations,
+    PeriodMutations,
+    KraSetMutations,
+    KraMutations,
+    KraItemMutations,
+    GoalMutations,
+):
     pass
 
 

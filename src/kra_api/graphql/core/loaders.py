@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from kra_api.catalog import repository as catalog_repo
+from kra_api.graphql.goals.loaders import GoalLoaders
+from kra_api.graphql.kras.loaders import KraLoaders
 from kra_api.models import (
     Assignment,
     Employee,
@@ -62,6 +64,8 @@ class Loaders:
         self.kpi = self._make(self._kpis)
         self.period = self._make(self._periods)
         self.period_ending = self._make(self._periods_ending)
+        self.kras = KraLoaders(ctx)
+        self.goals = GoalLoaders(ctx)
 
     @staticmethod
     def _make(fn: Callable[[list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:

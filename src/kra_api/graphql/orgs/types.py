@@ -18,6 +18,7 @@ from kra_api.graphql.core.pagination import Connection
 
 if TYPE_CHECKING:
     from kra_api.graphql.catalog.types import KpiConnection
+    from kra_api.graphql.goals.types import GoalConnection, GoalFilter
     from kra_api.graphql.people.types import (
         Employee,
         EmployeeConnection,
@@ -211,6 +212,18 @@ class Organization(Node):
         from kra_api.graphql.periods.queries import periods_connection
 
         return await periods_connection(info.context, first, after, filter)
+
+    @strawberry.field(description="Goal versions, newest effective date first (then id).")
+    async def goals(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: Annotated[GoalFilter, strawberry.lazy("kra_api.graphql.goals.types")] | None = None,
+    ) -> Annotated[GoalConnection, strawberry.lazy("kra_api.graphql.goals.types")]:
+        from kra_api.graphql.goals.queries import goals_connection
+
+        return await goals_connection(info.context, first, after, filter)
 
 
 async def _load_org(ctx: Context, org_id: uuid.UUID) -> Organization | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,7 +14,10 @@ from kra_api.graphql.core.ids import to_global_id
 from kra_api.graphql.core.node import Node, register_node
 from kra_api.graphql.core.pagination import Connection
 from kra_api.graphql.orgs.types import OrgUnit
-from kra_api.people.visibility import reviewer_of
+from kra_api.people.visibility import reviewers_of
+
+if TYPE_CHECKING:
+    from kra_api.graphql.kras.types import KraSet
 
 
 @strawberry.type(description="A job role; it owns versioned KRA sets.")
@@ -26,6 +30,26 @@ class Role(Node):
     def of(cls, row: models.Role) -> Role:
         """Wrap a row."""
         return cls(id=to_global_id("Role", row.id), row=row, code=row.code, name=row.name)
+
+    @strawberry.field(description="The published KRA set in force on a date (default today).")
+    async def kra_set(
+        self, info: Info, at: dt.date | None = None
+    ) -> Annotated[KraSet, strawberry.lazy("kra_api.graphql.kras.types")] | None:
+        from kra_api.graphql.kras.types import KraSet
+
+        day = at or await info.context.today()
+        row = await info.context.loaders.kras.set_at.load((self.row.id, day))
+        return KraSet.of(row) if row else None
+
+    @strawberry.field(description="Every KRA set version, newest first, the draft included.")
+    async def kra_sets(
+        self, info: Info
+    ) -> list[Annotated[KraSet, strawberry.lazy("kra_api.graphql.kras.types")]]:
+        from kra_api.graphql.kras.types import KraSet
+
+        return [
+            KraSet.of(r) for r in await info.context.loaders.kras.sets_of_role.load(self.row.id)
+        ]
 
 
 @strawberry.type(description="The id a source system uses for an employee.")
@@ -61,6 +85,12 @@ class Assignment(Node):
         row = await info.context.loaders.org_unit.load(self.row.org_unit_id)
         assert row is not None
         return OrgUnit.of(row)
+
+
+async def _reviewers(ctx: Context, keys: list[tuple[uuid.UUID, dt.date]]) -> list[uuid.UUID | None]:
+    async with ctx.db.read() as s:
+        found = await reviewers_of(s, ctx.organization_id, keys)
+    return [found[k] for k in keys]
 
 
 @strawberry.type(description="A person, identified by the HRIS external id.")
@@ -118,8 +148,7 @@ class Employee(Node):
     )
     async def reviewer(self, info: Info, at: dt.date | None = None) -> Employee | None:
         day = at or await info.context.today()
-        async with info.context.db.read() as s:
-            reviewer_id = await reviewer_of(s, info.context.organization_id, self.row.id, day)
+        reviewer_id = await info.context.loader("reviewer_at", _reviewers).load((self.row.id, day))
         if reviewer_id is None:
             return None
         row = await info.context.loaders.employee.load(reviewer_id)
