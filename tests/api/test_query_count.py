@@ -19,7 +19,8 @@ NESTED = """{ organization { employees(first: 50) { edges { node {
 WIDER = """{ organization {
   employees(first: 50) { edges { node {
     name orgUnit { name parent { name } leader { name } } manager { name manager { name } }
-    role { name } assignments { effectiveFrom role { code } orgUnit { name } }
+    role { name } reviewer { name } feb: reviewer(at: "2025-02-01") { name }
+    assignments { effectiveFrom role { code } orgUnit { name } }
     identities { source externalId }
   } } }
   orgUnits(first: 50) { edges { node { name parent { name } children { name } leader { name } } } }

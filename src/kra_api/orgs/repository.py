@@ -148,6 +148,48 @@ async def nearest_leader(
     return (await session.execute(_NEAREST_LEADER, params)).scalar_one_or_none()
 
 
+_NEAREST_LEADERS = text(
+    """
+    WITH RECURSIVE wanted(employee_id, unit_id, day) AS (
+        SELECT * FROM unnest(CAST(:employees AS uuid[]), CAST(:units AS uuid[]),
+                             CAST(:days AS date[]))
+    ),
+    up(employee_id, day, id, parent_id, depth) AS (
+        SELECT w.employee_id, w.day, u.id, u.parent_id, 0
+        FROM wanted w JOIN org_unit u ON u.organization_id = :org AND u.id = w.unit_id
+        UNION ALL
+        SELECT up.employee_id, up.day, u.id, u.parent_id, up.depth + 1
+        FROM org_unit u JOIN up ON u.id = up.parent_id AND u.organization_id = :org
+        WHERE up.depth < 64
+    )
+    SELECT DISTINCT ON (up.employee_id, up.day) up.employee_id, up.day, l.employee_id
+    FROM up JOIN org_unit_leadership l
+      ON l.organization_id = :org AND l.org_unit_id = up.id
+     AND l.effective_from <= up.day AND (l.effective_to IS NULL OR l.effective_to > up.day)
+    WHERE l.employee_id IS NOT NULL AND l.employee_id <> up.employee_id
+    ORDER BY up.employee_id, up.day, up.depth
+    """
+)
+
+
+async def nearest_leaders(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    wanted: Sequence[tuple[uuid.UUID, uuid.UUID, dt.date]],
+) -> dict[tuple[uuid.UUID, dt.date], uuid.UUID]:
+    """``nearest_leader`` for many (employee, their unit, day) at once, in one statement."""
+    if not wanted:
+        return {}
+    params = {
+        "org": org_id,
+        "employees": [e for e, _, _ in wanted],
+        "units": [u for _, u, _ in wanted],
+        "days": [d for _, _, d in wanted],
+    }
+    rows = await session.execute(_NEAREST_LEADERS, params)
+    return {(employee, day): leader for employee, day, leader in rows}
+
+
 _SUBTREE = text(
     """
     WITH RECURSIVE down(id, depth) AS (

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from kra_api.auth.principal import Principal
@@ -22,6 +24,9 @@ from kra_api.models import Organization
 
 if TYPE_CHECKING:
     from kra_api.graphql.core.loaders import Loaders
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Context(BaseContext):
         self.request_id = request_id
         self.db = RequestDb(services.database, principal.organization_id if principal else None)
         self._organization: Organization | None = None
+        self._named_loaders: dict[str, DataLoader[Any, Any]] = {}
 
     def require_principal(self) -> Principal:
         """The caller, or UNAUTHENTICATED."""
@@ -69,6 +75,19 @@ class Context(BaseContext):
 
         return Loaders(self)
 
+    def loader(
+        self, name: str, load_fn: Callable[[Context, list[K]], Awaitable[list[V]]]
+    ) -> DataLoader[K, V]:
+        """A DataLoader of this request kept with its domain's GraphQL code, made on first use."""
+        found = self._named_loaders.get(name)
+        if found is None:
+
+            async def load(keys: list[K]) -> list[V]:
+                return await load_fn(self, keys)
+
+            found = self._named_loaders[name] = DataLoader(load_fn=load)
+        return cast(DataLoader[K, V], found)
+
     async def organization(self) -> Organization:
         """The caller's organization row, read once per request."""
         if self._organization is None:
@@ -85,6 +104,7 @@ class Context(BaseContext):
     def forget_cached(self) -> None:
         """Drop loader caches after a write so the payload shows the new state."""
         self.__dict__.pop("loaders", None)
+        self._named_loaders.clear()
         self._organization = None
 
 
