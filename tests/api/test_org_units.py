@@ -186,3 +186,28 @@ async def test_every_mutation_is_audited(
     upserted = [a for a in audit if a["action"] == "employee.upsert"]
     assert {a["entity_id"] for a in upserted} == {uid(ids["L"]), uid(ids["E"])}
     assert all(a["before"] is None and a["after"]["name"] for a in upserted)  # type: ignore[index]
+
+
+async def test_a_refused_mutation_does_not_break_the_next_one(
+    gql: Gql, make_org: Any, database: Database
+) -> None:
+    org = await make_org()
+    body = await gql(
+        """mutation {
+          a: orgUnitCreate(input: {name: " ", kind: TEAM}) { orgUnit { id } userErrors { code } }
+          b: orgUnitCreate(input: {name: "B", kind: SITE}) { orgUnit { name } userErrors { code } }
+          c: roleCreate(input: {code: "bad", name: "x"}) { role { id } userErrors { code } }
+          d: orgUnitCreate(input: {name: "D", kind: TEAM}) { orgUnit { name } userErrors { code } }
+        }""",
+        token=org.token("admin"),
+    )
+    assert body == {
+        "data": {
+            "a": {"orgUnit": None, "userErrors": [{"code": "INVALID"}]},
+            "b": {"orgUnit": {"name": "B"}, "userErrors": []},
+            "c": {"role": None, "userErrors": [{"code": "INVALID"}]},
+            "d": {"orgUnit": {"name": "D"}, "userErrors": []},
+        }
+    }
+    written = await counts(database, org.id)
+    assert (written["org_unit"], written["role"]) == (2, 0)

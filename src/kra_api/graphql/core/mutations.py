@@ -35,7 +35,10 @@ async def perform(
             result = await work(session, principal)
     except Invalid as exc:
         return exc
-    ctx.forget_cached()
+    finally:
+        # Committed or rolled back, rows cached before are stale (a rollback also expires them,
+        # and an expired row cannot lazy-load under asyncio): the next mutation reads afresh.
+        ctx.forget_cached()
     return result
 
 
