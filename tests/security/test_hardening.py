@@ -165,6 +165,17 @@ async def test_token_limit_and_body_cap(
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
     assert "x-request-id" in response.headers
+
+    async def streamed() -> AsyncIterator[bytes]:  # chunked: no Content-Length to check first
+        yield json.dumps({"query": ROLE_CREATE})[:-1].encode() + b', "pad": "'
+        for _ in range(11):
+            yield b"p" * 1_000
+        yield b'"}'
+
+    response = await tight.post(
+        "/graphql", content=streamed(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
     assert await count(database, org.id, "role") == 0
 
 
@@ -226,6 +237,15 @@ async def test_page_size_is_required_and_bounded(
     assert error["extensions"] == {"code": "BAD_USER_INPUT"}
     assert "`first`" in error["message"]
     assert error["path"] == ["organization", connection]
+
+
+async def test_nodes_takes_at_most_100_ids(client: httpx.AsyncClient, make_org: Any) -> None:
+    sign_in(client, await make_org())
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    fits = await gql(client, query, variables={"ids": ["x"] * 100})
+    assert fits == {"data": {"nodes": [None] * 100}}
+    refused = await gql(client, query, variables={"ids": ["x"] * 101})
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["BAD_USER_INPUT"]
 
 
 async def test_top_level_mutation_limit(
