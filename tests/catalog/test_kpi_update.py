@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -22,23 +21,24 @@ async def update(gql: Gql, token: str, **fields: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def readings_table(database: Database) -> AsyncIterator[Any]:
-    """A stand-in ``kpi_reading`` table (the readings issue brings the real one), dropped after."""
-    async with database.engine.begin() as conn:
-        await conn.execute(
-            text("CREATE TABLE kpi_reading (organization_id uuid NOT NULL, kpi_id uuid NOT NULL)")
-        )
-        await conn.execute(text("GRANT SELECT, INSERT ON kpi_reading TO kra_app"))
+def readings_table(database: Database) -> Any:
+    """Stores one reading of a KPI straight into ``kpi_reading`` (as the owner)."""
 
     async def add(org_id: uuid.UUID, kpi_id: uuid.UUID) -> None:
         async with database.engine.begin() as conn:
+            await conn.execute(text("SELECT kra_reading_partition(DATE '2026-03-01')"))
+        async with database.engine.begin() as conn:
             await conn.execute(
-                text("INSERT INTO kpi_reading VALUES (:org, :kpi)"), {"org": org_id, "kpi": kpi_id}
+                text(
+                    "INSERT INTO kpi_reading (organization_id, source, subject_kind, subject_id, "
+                    "kpi_id, interval_start, interval_end, components, received_at) VALUES "
+                    "(:org, 'test', 'EMPLOYEE', gen_random_uuid(), :kpi, '2026-03-02Z', "
+                    "'2026-03-03Z', '{}', now())"
+                ),
+                {"org": org_id, "kpi": kpi_id},
             )
 
-    yield add
-    async with database.engine.begin() as conn:
-        await conn.execute(text("DROP TABLE kpi_reading"))
+    return add
 
 
 def row_id(global_id: str) -> uuid.UUID:
@@ -159,8 +159,10 @@ async def test_definition_is_locked_once_readings_exist(
     kpi = (await create(gql, token))["kpi"]
     free = (await create(gql, token, code="ACW"))["kpi"]
     await readings_table(org.id, row_id(kpi["id"]))
-    # A reading of the same id in another organization does not lock anything here.
-    await readings_table(other.id, row_id(free["id"]))
+    # A reading names its own organization's KPI (composite foreign key): another
+    # organization's readings, even of a KPI with the same code, lock nothing here.
+    other_kpi = (await create(gql, other.token("admin"), code="ACW"))["kpi"]
+    await readings_table(other.id, row_id(other_kpi["id"]))
     locked = await update(
         gql,
         token,

@@ -33,11 +33,12 @@ from kra_api.graphql.orgs.mutations import OrgUnitMutations
 from kra_api.graphql.orgs.types import Organization
 from kra_api.graphql.people.mutations import PeopleMutations
 from kra_api.graphql.periods.mutations import PeriodMutations
+from kra_api.graphql.readings.mutations import ReadingMutations, ReadingQueries
 from kra_api.graphql.viewer import Viewer, viewer_of
 
 
 @strawberry.type(description="Read the caller's organization.")
-class Query:
+class Query(ReadingQueries):
     node: Node | None = strawberry.field(
         resolver=resolve_node,
         permission_classes=[CanRead],
@@ -75,6 +76,7 @@ class Mutation(
     KraMutations,
     KraItemMutations,
     GoalMutations,
+    ReadingMutations,
 ):
     pass
 

@@ -8,6 +8,7 @@ from kra_api.models.kras import Kra, KraItem, KraSet
 from kra_api.models.orgs import Organization, OrgUnit, OrgUnitLeadership
 from kra_api.models.people import Assignment, Employee, EmployeeIdentity, Role
 from kra_api.models.periods import Period
+from kra_api.models.readings import KpiReading, QuarantinedReading
 
 __all__ = [
     "ApiKey",
@@ -17,6 +18,7 @@ __all__ = [
     "EmployeeIdentity",
     "Goal",
     "Kpi",
+    "KpiReading",
     "Kra",
     "KraItem",
     "KraSet",
@@ -24,6 +26,7 @@ __all__ = [
     "OrgUnitLeadership",
     "Organization",
     "Period",
+    "QuarantinedReading",
     "Role",
     "TenantLookup",
 ]

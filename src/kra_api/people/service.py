@@ -18,6 +18,7 @@ from kra_api.kras.service import open_first_draft
 from kra_api.models import Assignment, Employee, EmployeeIdentity, OrgUnit, Role
 from kra_api.orgs.service import check_name
 from kra_api.people import repository as repo
+from kra_api.readings.quarantine import apply_quarantined
 
 MAX_UPSERT = 100
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
@@ -53,6 +54,7 @@ class UpsertResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    readings_applied: int = 0
 
 
 def _validate_row(index: int, row: EmployeeIn) -> list[FieldError]:
@@ -184,6 +186,10 @@ async def upsert_employees(
             )
         result.employees.append(employee)
     await session.flush()
+    # Readings quarantined under these ids (HRIS or source identities) can now be applied.
+    named = [r.external_id for r in rows]
+    named += [i.external_id for r in rows for i in r.identities or []]
+    result.readings_applied = await apply_quarantined(session, principal, named)
     return result
 
 

@@ -60,6 +60,9 @@ class EmployeesUpsertPayload:
     inserted: int = strawberry.field(description="New employees.")
     updated: int = strawberry.field(description="Employees whose data changed.")
     unchanged: int = strawberry.field(description="Employees already as sent.")
+    readings_applied: int = strawberry.field(
+        description="Quarantined readings of these ids (or identities) applied now."
+    )
     employees: list[Employee] = strawberry.field(description="Every employee of the batch.")
     user_errors: list[EmployeesUpsertError] = strawberry.field(
         description="Why nothing was written."
@@ -148,12 +151,18 @@ class PeopleMutations:
         if isinstance(result, Invalid):
             errors = user_errors(result, EmployeesUpsertError, EmployeesUpsertErrorCode)
             return EmployeesUpsertPayload(
-                inserted=0, updated=0, unchanged=0, employees=[], user_errors=errors
+                inserted=0,
+                updated=0,
+                unchanged=0,
+                readings_applied=0,
+                employees=[],
+                user_errors=errors,
             )
         return EmployeesUpsertPayload(
             inserted=result.inserted,
             updated=result.updated,
             unchanged=result.unchanged,
+            readings_applied=result.readings_applied,
             employees=[Employee.of(e) for e in result.employees],
             user_errors=[],
         )

@@ -1,0 +1,1 @@
+"""GraphQL of KPI readings: kpiReadingsRecord, employeeIdentityLink, the quarantine."""

@@ -1,0 +1,1 @@
+"""KPI readings: validation, identity resolution, quarantine and bulk merges."""

@@ -1,0 +1,181 @@
+"""One ingestion run of one source: validates batches, resolves subjects, merges. Never commits.
+
+Every path (kpiReadingsRecord, POST /v1/readings, the CLI, the demo, quarantine replays) goes
+through ``Ingestion``: ``check`` a batch, then ``store`` what passed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kra_api.audit.service import record
+from kra_api.auth.principal import Principal
+from kra_api.errors import FieldError
+from kra_api.readings import repository as repo
+from kra_api.readings import staging
+from kra_api.readings.partitions import ensure_partitions, month_of
+from kra_api.readings.schemas import KpiRule, ReadingIn, ValidReading, validate
+
+MAX_CACHED_SUBJECTS = 200_000  # bounds memory on endless streams of distinct ids
+Span = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass
+class Counts:
+    """What happened to the rows of a call; every row is counted exactly once.
+
+    A row replaced by a later row of the same key in the same batch counts as unchanged.
+    """
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    rejected: int = 0
+
+    def add(self, other: Counts) -> None:
+        """Add another batch's counts to these."""
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.quarantined += other.quarantined
+        self.rejected += other.rejected
+
+
+@dataclass
+class Checked:
+    """A validated batch: the rows that passed, and each refused row's errors by index."""
+
+    valid: list[tuple[int, ValidReading]] = field(default_factory=list)
+    errors: list[tuple[int, FieldError]] = field(default_factory=list)
+    rejected: int = 0
+
+
+@dataclass
+class Stored:
+    """The counts of a stored batch and the indexes whose subject was known."""
+
+    counts: Counts
+    resolved: list[int]
+
+
+class Ingestion:
+    """Ingests batches from one source for one principal, caching KPI rules and subject ids."""
+
+    def __init__(self, principal: Principal, source: str) -> None:
+        self.principal = principal
+        self.org_id = principal.organization_id
+        self.source = source
+        self._kpis: dict[str, KpiRule] = {}
+        self._subjects: dict[repo.SubjectKey, uuid.UUID] = {}
+        self._months: set[dt.date] = set()
+        self._final: list[Span] | None = None
+
+    async def check(self, session: AsyncSession, readings: Sequence[ReadingIn]) -> Checked:
+        """Validate every reading (paths relative to the reading)."""
+        unknown = {r.kpi_code for r in readings} - self._kpis.keys()
+        if unknown:
+            self._kpis.update(await repo.kpi_rules(session, self.org_id, unknown))
+        now = dt.datetime.now(dt.UTC)
+        checked = Checked()
+        kpis = self._kpis
+        for i, reading in enumerate(readings):
+            outcome = validate(reading, kpis.get(reading.kpi_code), now)
+            if isinstance(outcome, ValidReading):
+                checked.valid.append((i, outcome))
+            else:
+                checked.rejected += 1
+                checked.errors.extend((i, e) for e in outcome)
+        return checked
+
+    async def _resolve(self, session: AsyncSession, valid: Sequence[ValidReading]) -> None:
+        wanted = {(v.subject_kind, v.external_id) for v in valid} - self._subjects.keys()
+        if not wanted:
+            return
+        if len(self._subjects) > MAX_CACHED_SUBJECTS:
+            self._subjects.clear()
+        # Only known ids are cached: an id unknown now may be created while a stream runs.
+        found = await repo.resolve_subjects(session, self.org_id, self.source, wanted)
+        self._subjects.update(found)
+
+    async def _late(self, session: AsyncSession) -> list[Span]:
+        if self._final is None:
+            self._final = await repo.final_ranges(session, self.org_id)
+        return self._final
+
+    def _records(
+        self, valid: Sequence[tuple[int, ValidReading]], final: list[Span]
+    ) -> tuple[list[staging.StageRecord], list[int], int]:
+        """Stage records unique by key (highest revision, then the last row, wins)."""
+        chosen: dict[tuple[object, ...], tuple[int, staging.StageRecord]] = {}
+        resolved: list[int] = []
+        starts = [lo for lo, _ in final]
+        for i, v in valid:
+            subject_id = self._subjects.get((v.subject_kind, v.external_id))
+            if subject_id is not None:
+                resolved.append(i)
+            start = v.interval_start
+            late = False
+            if starts:
+                at = bisect.bisect_right(starts, start) - 1
+                late = at >= 0 and start < final[at][1]
+            rec: staging.StageRecord = (
+                v.subject_kind,
+                subject_id,
+                v.external_id,
+                v.kpi_id,
+                start,
+                v.interval_end,
+                v.components,
+                v.source_revision,
+                late,
+            )
+            subject: object = subject_id if subject_id is not None else ("?", v.external_id)
+            key = (v.subject_kind, subject, v.kpi_id, start, v.interval_end)
+            held = chosen.get(key)
+            if held is None or v.source_revision >= held[1][7]:
+                chosen[key] = (i, rec)
+        records = [rec for _, rec in chosen.values()]
+        return records, resolved, len(valid) - len(records)
+
+    async def store(self, session: AsyncSession, checked: Checked) -> Stored:
+        """Merge the valid rows (unknown subjects go to the quarantine); audit corrections."""
+        counts = Counts(rejected=checked.rejected)
+        if not checked.valid:
+            return Stored(counts, [])
+        await self._resolve(session, [v for _, v in checked.valid])
+        records, resolved, superseded = self._records(checked.valid, await self._late(session))
+        months = {month_of(r[4]) for r in records if r[1] is not None} - self._months
+        if months:
+            await ensure_partitions(session, months)
+            self._months |= months
+        received_at = dt.datetime.now(dt.UTC)
+        merged = await staging.merge(session, self.org_id, self.source, received_at, records)
+        held = sum(1 for r in records if r[1] is None)
+        counts.inserted = merged.inserted
+        counts.updated = merged.updated
+        counts.quarantined = held
+        counts.unchanged = len(records) - held - merged.inserted - merged.updated + superseded
+        for correction in merged.corrections:
+            await self._audit(session, correction)
+        return Stored(counts, resolved)
+
+    async def _audit(self, session: AsyncSession, correction: dict[str, object]) -> None:
+        before = {k: v for k, v in correction.items() if k not in {"before", "after"}}
+        key = {"source": self.source, **before}
+        await record(
+            session,
+            self.principal,
+            action="kpiReading.correct",
+            entity_type="KpiReading",
+            entity_id=uuid.UUID(str(correction["subjectId"])),
+            before={**key, "components": correction["before"]},
+            after={**key, "components": correction["after"]},
+            reason="same source revision with different values",
+        )

@@ -1,0 +1,148 @@
+"""Bulk merge: COPY a batch into a session-private staging table, then one statement applies the
+revision rules (architecture.md principles 9 and 10) to kpi_reading and to the quarantine.
+
+The SQL is constant text with bind parameters, run on the session's own asyncpg connection and
+transaction (COPY has no SQLAlchemy equivalent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+COLUMNS = (
+    "subject_kind",
+    "subject_id",
+    "external_id",
+    "kpi_id",
+    "interval_start",
+    "interval_end",
+    "components",
+    "source_revision",
+    "late",
+)
+StageRecord = tuple[str, uuid.UUID | None, str, uuid.UUID, dt.datetime, dt.datetime, str, int, bool]
+
+# ON COMMIT DELETE ROWS empties it at every commit; TRUNCATE empties it between the batches of
+# one long (atomic) transaction. Notices about an existing table are muted for this transaction.
+_PREPARE_STAGE = """
+SET LOCAL client_min_messages = warning;
+CREATE TEMP TABLE IF NOT EXISTS kra_reading_stage (
+  subject_kind text NOT NULL,
+  subject_id uuid,
+  external_id text NOT NULL,
+  kpi_id uuid NOT NULL,
+  interval_start timestamptz NOT NULL,
+  interval_end timestamptz NOT NULL,
+  components jsonb NOT NULL,
+  source_revision bigint NOT NULL,
+  late boolean NOT NULL
+) ON COMMIT DELETE ROWS;
+TRUNCATE kra_reading_stage;
+"""
+
+# prior: the stored rows of the staged keys, read by key (LIMIT 1 keeps it an index probe); they
+# tell inserts from replacements (RETURNING cannot read xmax on a partitioned table) and give
+# the audit log the values a correction replaces. merged: insert, or replace on a higher
+# revision or on an equal one with different values; the ORDER BY gives concurrent merges one
+# lock order. held: unknown subjects go to the quarantine under the same rules.
+_MERGE = """
+WITH prior AS MATERIALIZED (
+  SELECT s.subject_kind, s.subject_id, s.kpi_id, s.interval_start, s.interval_end,
+         p.components AS before, p.source_revision AS before_revision
+  FROM kra_reading_stage s
+  CROSS JOIN LATERAL (
+    SELECT r.components, r.source_revision FROM kpi_reading r
+    WHERE r.organization_id = $1 AND r.source = $2 AND r.subject_kind = s.subject_kind
+      AND r.subject_id = s.subject_id AND r.kpi_id = s.kpi_id
+      AND r.interval_start = s.interval_start AND r.interval_end = s.interval_end
+    LIMIT 1
+  ) p
+  WHERE s.subject_id IS NOT NULL
+), merged AS (
+  INSERT INTO kpi_reading AS r (organization_id, source, subject_kind, subject_id, kpi_id,
+    interval_start, interval_end, components, source_revision, received_at, late)
+  SELECT $1, $2, s.subject_kind, s.subject_id, s.kpi_id, s.interval_start, s.interval_end,
+         s.components, s.source_revision, $3, s.late
+  FROM kra_reading_stage s WHERE s.subject_id IS NOT NULL
+  ORDER BY s.kpi_id, s.subject_id, s.interval_start, s.interval_end
+  ON CONFLICT (organization_id, source, subject_kind, subject_id, kpi_id, interval_start,
+               interval_end) DO UPDATE
+  SET components = excluded.components, source_revision = excluded.source_revision,
+      received_at = excluded.received_at, late = excluded.late
+  WHERE excluded.source_revision > r.source_revision
+     OR (excluded.source_revision = r.source_revision AND excluded.components <> r.components)
+  RETURNING r.subject_kind, r.subject_id, r.kpi_id, r.interval_start, r.interval_end,
+            r.source_revision, r.components
+), held AS (
+  INSERT INTO kpi_reading_quarantine AS q (organization_id, source, subject_kind, external_id,
+    kpi_id, interval_start, interval_end, components, source_revision, reason, received_at)
+  SELECT $1, $2, s.subject_kind, s.external_id, s.kpi_id, s.interval_start, s.interval_end,
+         s.components, s.source_revision,
+         CASE s.subject_kind WHEN 'EMPLOYEE' THEN 'UNKNOWN_EMPLOYEE' ELSE 'UNKNOWN_ORG_UNIT' END,
+         $3
+  FROM kra_reading_stage s WHERE s.subject_id IS NULL
+  ORDER BY s.kpi_id, s.external_id, s.interval_start, s.interval_end
+  ON CONFLICT ON CONSTRAINT kpi_reading_quarantine_key DO UPDATE
+  SET components = excluded.components, source_revision = excluded.source_revision,
+      received_at = excluded.received_at, reason = excluded.reason
+  WHERE excluded.source_revision > q.source_revision
+     OR (excluded.source_revision = q.source_revision AND excluded.components <> q.components)
+  RETURNING 1
+)
+SELECT
+  count(*) FILTER (WHERE p.subject_id IS NULL) AS inserted,
+  count(*) FILTER (WHERE p.subject_id IS NOT NULL) AS updated,
+  (SELECT count(*) FROM held) AS held,
+  jsonb_agg(jsonb_build_object(
+      'subjectKind', m.subject_kind, 'subjectId', m.subject_id, 'kpiId', m.kpi_id,
+      'intervalStart', m.interval_start, 'intervalEnd', m.interval_end,
+      'sourceRevision', m.source_revision, 'before', p.before, 'after', m.components))
+    FILTER (WHERE p.before_revision = m.source_revision)::text AS corrections
+FROM merged m
+LEFT JOIN prior p USING (subject_kind, subject_id, kpi_id, interval_start, interval_end)
+"""
+
+
+@dataclass
+class Merged:
+    """What one merge did: rows inserted and replaced, and the corrections among them."""
+
+    inserted: int = 0
+    updated: int = 0
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def _driver(session: AsyncSession) -> Any:
+    connection = await session.connection()  # begins the tenant transaction (role, org) first
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+async def merge(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    source: str,
+    received_at: dt.datetime,
+    records: Sequence[StageRecord],
+) -> Merged:
+    """Stage ``records`` (unique by key) and merge them in the session's transaction."""
+    if not records:
+        return Merged()
+    driver = await _driver(session)
+    await driver.execute(_PREPARE_STAGE)
+    await driver.copy_records_to_table("kra_reading_stage", records=records, columns=COLUMNS)
+    # A fresh statement per batch: a plan cached earlier in this transaction would not see a
+    # month partition attached since (it keeps the parent's old partition list).
+    statement = await driver.prepare(_MERGE)
+    row = await statement.fetchrow(org_id, source, received_at)
+    # As text: the connection's JSON codec would turn exact values into floats.
+    corrections = json.loads(row["corrections"], parse_float=Decimal) if row["corrections"] else []
+    return Merged(inserted=row["inserted"], updated=row["updated"], corrections=corrections)
