@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,8 +17,16 @@ from kra_api.auth.tokens import TokenVerifier
 from kra_api.config import Settings, get_settings
 from kra_api.db import migrate
 from kra_api.db.session import Database
+from kra_api.errors import ServiceUnavailable
 from kra_api.graphql.core.context import Context, Services
+from kra_api.graphql.core.errors import (
+    UNAVAILABLE_MESSAGE,
+    UNAVAILABLE_RETRY_SECONDS,
+    is_unavailable,
+)
 from kra_api.graphql.schema import build_schema
+
+_log = logging.getLogger("kra_api.app")
 
 
 def _database(settings: Settings) -> Database:
@@ -50,7 +59,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     async def get_context(request: Request) -> AsyncIterator[Context]:
         request_id = getattr(request.state, "request_id", None) or uuid.uuid4().hex
-        auth = await authenticate(services.database, services.verifier, request.headers, request_id)
+        try:
+            auth = await authenticate(
+                services.database, services.verifier, request.headers, request_id
+            )
+        except Exception as exc:
+            if is_unavailable(exc):  # credentials are checked against the database
+                _log.warning("database unavailable (request %s): %s", request_id, exc)
+                raise ServiceUnavailable(UNAVAILABLE_MESSAGE) from exc
+            raise
         context = Context(services, auth.principal, auth.error, request_id)
         try:
             yield context
@@ -72,6 +89,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         openapi_url=None if settings.is_production else "/openapi.json",
     )
     app.state.services = services
+
+    @app.exception_handler(ServiceUnavailable)
+    async def unavailable(request: Request, exc: ServiceUnavailable) -> JSONResponse:
+        request_id = getattr(request.state, "request_id", None)
+        error = {"message": exc.message, "extensions": {"code": exc.code, "requestId": request_id}}
+        return JSONResponse(
+            {"data": None, "errors": [error]},
+            status_code=503,
+            headers={"Retry-After": UNAVAILABLE_RETRY_SECONDS},
+        )
+
     app.include_router(router, prefix="/graphql")
 
     @app.get("/healthz", include_in_schema=False)

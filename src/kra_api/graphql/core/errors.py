@@ -20,9 +20,11 @@ from kra_api.errors import KraError
 _log = logging.getLogger("kra_api.graphql")
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?")
 UNAVAILABLE_RETRY_SECONDS = "5"
+UNAVAILABLE_MESSAGE = "The service is temporarily unavailable; retry shortly."
 
 
-def _is_unavailable(exc: BaseException) -> bool:
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` means the database cannot be reached (not a bug: HTTP 503)."""
     if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
@@ -54,7 +56,7 @@ class PublicErrors(SchemaExtension):
             return error
         if isinstance(original, KraError):
             return _with(error, original.message, {"code": original.code})
-        if _is_unavailable(original):
+        if is_unavailable(original):
             _log.warning("database unavailable (request %s): %s", request_id, original)
             response = getattr(self.execution_context.context, "response", None)
             if response is not None:
@@ -62,7 +64,7 @@ class PublicErrors(SchemaExtension):
                 response.headers["Retry-After"] = UNAVAILABLE_RETRY_SECONDS
             return _with(
                 error,
-                "The service is temporarily unavailable; retry shortly.",
+                UNAVAILABLE_MESSAGE,
                 {"code": "SERVICE_UNAVAILABLE", "requestId": request_id},
             )
         _log.error("unexpected error (request %s)", request_id, exc_info=original)
