@@ -216,28 +216,41 @@ async def test_requests_run_as_kra_app_without_bypassrls(
         ).one()
     assert tuple(row) == ("kra_app", False, str(org.id))
 
-    statements: list[tuple[int, str, Any]] = []
+    events: list[tuple[int, str, Any]] = []
 
-    def spy(conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        statements.append((id(conn), statement, params))
+    def on_begin(conn: Any) -> None:
+        events.append((id(conn), "BEGIN", ()))
 
-    event.listen(database.engine.sync_engine, "before_cursor_execute", spy)
+    def on_statement(conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        events.append((id(conn), statement, tuple(params)))
+
+    engine = database.engine.sync_engine
+    event.listen(engine, "begin", on_begin)
+    event.listen(engine, "before_cursor_execute", on_statement)
     try:
         await gql.data(
             "{ organization { name employees(first: 5) { edges { cursor } } } }",
             token=org.token("admin"),
         )
     finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", spy)
-    assert statements
-    tenant_set: set[int] = set()
-    for conn, statement, params in statements:
-        if "set_config('role'" in statement:
-            assert next(iter(params)) == "kra_app"
-            tenant_set.add(conn)
-        else:  # every query runs on a connection whose transaction switched to kra_app first
-            assert conn in tenant_set, statement
-    assert any(str(org.id) in tuple(p) for _, s, p in statements if "set_config" in s)
+        event.remove(engine, "begin", on_begin)
+        event.remove(engine, "before_cursor_execute", on_statement)
+    # Every transaction's first statement switches to kra_app (and sets the tenant).
+    first_after_begin: list[tuple[str, Any]] = []
+    pending: set[int] = set()
+    for conn, statement, params in events:
+        if statement == "BEGIN":
+            pending.add(conn)
+        elif conn in pending:
+            pending.discard(conn)
+            first_after_begin.append((statement, params))
+    assert len(first_after_begin) >= 2  # authentication, then the request's own session
+    for statement, params in first_after_begin:
+        assert statement.startswith("SELECT set_config('role', "), statement
+        assert params[0] == "kra_app"
+    assert ("kra_app", str(org.id)) in {p for _, p in first_after_begin}
+    queries = [s for _, s, _ in events if s != "BEGIN" and "set_config" not in s]
+    assert any("FROM employee" in q for q in queries)
 
 
 async def test_concurrent_tenants_never_see_each_other(gql: Gql, two_orgs: Any) -> None:
