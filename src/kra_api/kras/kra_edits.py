@@ -136,6 +136,9 @@ async def remove_kra(session: AsyncSession, principal: Principal, kra_id: uuid.U
     before = content([kra], items)[0]
     for item in items:
         await session.delete(item)
+    # Items first, in their own flush: without ORM relationships the unit of work does not
+    # order deletes across tables, and the KRA's ON DELETE CASCADE would empty theirs first.
+    await session.flush()
     await session.delete(kra)
     await session.flush()
     await record(
