@@ -107,24 +107,25 @@ def b64(value: bytes) -> str:
     return base64.urlsafe_b64encode(value).decode()
 
 
-GARBAGE = [
-    "garbage!!",
-    "",
-    "====",
-    b64(b"not json"),
-    b64(b"\xff\xfe\x00"),
-    b64(orjson.dumps({"name": "x"})),
-    b64(orjson.dumps(["only one"])),
-    b64(orjson.dumps(["a", "b", "c"])),
-    b64(orjson.dumps([1, 2])),
-    b64(orjson.dumps(["Ann", "not-a-uuid"])),
-    b64(orjson.dumps(["Ann", 12345])),
-    b64(orjson.dumps([["Ann"], str(uuid.uuid4())])),
-    b64(orjson.dumps([{"a": 1}, str(uuid.uuid4())])),
-]
+SOME_ID = "5f0c6a36-8d7e-4a53-9d5b-0f1f7d1b2c3e"
+GARBAGE = {
+    "not base64": "garbage!!",
+    "empty": "",
+    "padding only": "====",
+    "not json": b64(b"not json"),
+    "not utf-8": b64(b"\xff\xfe\x00"),
+    "an object": b64(orjson.dumps({"name": "x"})),
+    "too short": b64(orjson.dumps(["only one"])),
+    "too long": b64(orjson.dumps(["a", "b", "c"])),
+    "numbers": b64(orjson.dumps([1, 2])),
+    "not a uuid": b64(orjson.dumps(["Ann", "not-a-uuid"])),
+    "a number for the id": b64(orjson.dumps(["Ann", 12345])),
+    "a list for the name": b64(orjson.dumps([["Ann"], SOME_ID])),
+    "an object for the name": b64(orjson.dumps([{"a": 1}, SOME_ID])),
+}
 
 
-@pytest.mark.parametrize("cursor", GARBAGE)
+@pytest.mark.parametrize("cursor", GARBAGE.values(), ids=GARBAGE.keys())
 @pytest.mark.parametrize("connection", ["employees", "orgUnits", "roles"])
 async def test_a_garbage_cursor_is_bad_user_input(
     cursor: str, connection: str, gql: Gql, make_org: Any
