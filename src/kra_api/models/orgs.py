@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Numeric, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Numeric, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -59,6 +59,7 @@ class OrgUnit(TenantRow, table=True):
         tenant_fk("parent_id", "org_unit"),
         UniqueConstraint("organization_id", "external_id"),
         CheckConstraint("kind IN ('SITE', 'PROGRAM', 'TEAM')", name="org_unit_kind"),
+        Index("ix_org_unit_parent", "organization_id", "parent_id"),
     )
 
     name: str
@@ -79,6 +80,7 @@ class OrgUnitLeadership(TenantRow, table=True):
         CheckConstraint(
             "effective_to IS NULL OR effective_to > effective_from", name="leadership_dates"
         ),
+        Index("ix_leadership_employee", "organization_id", "employee_id"),
     )
 
     org_unit_id: uuid.UUID

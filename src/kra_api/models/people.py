@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 
 from kra_api.models.base import TenantRow, tenant_fk, timestamp_column
 
@@ -16,6 +16,7 @@ class Employee(TenantRow, table=True):
     __table_args__ = (
         UniqueConstraint("organization_id", "external_id"),
         tenant_fk("manager_id", "employee"),
+        Index("ix_employee_name", "organization_id", "name", "id"),
     )
 
     external_id: str
@@ -34,6 +35,7 @@ class EmployeeIdentity(TenantRow, table=True):
     __table_args__ = (
         tenant_fk("employee_id", "employee", ondelete="CASCADE"),
         UniqueConstraint("organization_id", "source", "external_id"),
+        Index("ix_employee_identity_employee", "organization_id", "employee_id"),
     )
 
     employee_id: uuid.UUID
@@ -61,6 +63,8 @@ class Assignment(TenantRow, table=True):
         CheckConstraint(
             "effective_to IS NULL OR effective_to > effective_from", name="assignment_dates"
         ),
+        Index("ix_assignment_employee", "organization_id", "employee_id", "effective_from"),
+        Index("ix_assignment_unit", "organization_id", "org_unit_id"),
     )
 
     employee_id: uuid.UUID
