@@ -1,4 +1,7 @@
-"""The demo BPO organization for ``serve --demo``: seeded once, through the services."""
+"""The demo BPO organization for ``serve --demo``: seeded once, through the services.
+
+People and structure live here; KPIs, KRA sets, goals and periods in ``demo_kras``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from kra_api.auth.tokens import issue_token
 from kra_api.bootstrap import create_org, database_for_cli, organization_by_slug
 from kra_api.config import Settings
 from kra_api.dates import today_in
+from kra_api.demo_kras import seed_definitions
 from kra_api.models import Employee, OrgUnit
 from kra_api.orgs import service as orgs
 from kra_api.people import service as people
@@ -47,7 +51,9 @@ def _people(rng: random.Random, count: int) -> list[str]:
     return sorted(names)
 
 
-async def _seed(session: AsyncSession, principal: Principal, start: dt.date) -> None:
+async def _seed(
+    session: AsyncSession, principal: Principal, start: dt.date, today: dt.date
+) -> None:
     rng = random.Random(20261125)  # noqa: S311 - reproducible demo data, not security
     roles = {
         code: await people.create_role(session, principal, code=code, name=name)
@@ -130,6 +136,7 @@ async def _seed(session: AsyncSession, principal: Principal, start: dt.date) -> 
         await orgs.assign_leader(
             session, principal, unit_id=unit.id, employee_id=employees[ext].id, effective_from=start
         )
+    await seed_definitions(session, principal, roles, start, today)
 
 
 async def seed_demo(settings: Settings, url: str) -> str:
@@ -145,7 +152,7 @@ async def seed_demo(settings: Settings, url: str) -> str:
             start = dt.date(today.year - 1, today.month, 1)
             principal = system_principal(org.id, label="demo-seed")
             async with database.session(org.id) as session, session.begin():
-                await _seed(session, principal, start)
+                await _seed(session, principal, start, today)
         org_id: uuid.UUID = org.id
     finally:
         await database.dispose()
