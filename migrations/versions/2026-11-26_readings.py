@@ -38,7 +38,8 @@ KEY = [
 ]
 
 # Month partitions are named kpi_reading_YYYY_MM and bounded in UTC. Two callers racing for the
-# same month serialize on an advisory lock and the loser finds the table made.
+# same month serialize on an advisory lock and the loser finds the table made (callers take the
+# months in ascending order, so two multi-month callers cannot deadlock).
 PARTITION_FUNCTION = """
 CREATE FUNCTION kra_reading_partition(day date) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
@@ -48,14 +49,18 @@ DECLARE
   upper_bound date := (date_trunc('month', day) + interval '1 month')::date;
   part text := format('kpi_reading_%s', to_char(lower_bound, 'YYYY_MM'));
 BEGIN
-  IF to_regclass(format('public.%I', part)) IS NOT NULL THEN
+  -- pg_class is read with a fresh snapshot: to_regclass may answer from a catalog cache that
+  -- has not yet seen the table a concurrent caller committed while we waited for the lock.
+  IF EXISTS (SELECT 1 FROM pg_class WHERE relname = part
+             AND relnamespace = 'public'::regnamespace) THEN
     RETURN part;
   END IF;
   PERFORM pg_advisory_xact_lock(
     hashtext('kpi_reading_partition'),
     (extract(year FROM lower_bound) * 12 + extract(month FROM lower_bound))::int
   );
-  IF to_regclass(format('public.%I', part)) IS NOT NULL THEN
+  IF EXISTS (SELECT 1 FROM pg_class WHERE relname = part
+             AND relnamespace = 'public'::regnamespace) THEN
     RETURN part;
   END IF;
   EXECUTE format(

@@ -93,6 +93,8 @@ def counts(payload: dict[str, Any]) -> tuple[int, int, int, int, int]:
 async def stored(database: Database, org_id: uuid.UUID) -> list[dict[str, Any]]:
     """Every reading the tenant sees, with exact components, in key order."""
     async with database.session(org_id) as session:
+        # Row-level security scopes these reads: make sure it applies (never a superuser).
+        assert (await session.execute(text("SELECT current_user"))).scalar_one() == "kra_app"
         rows = await session.execute(
             text(
                 "SELECT source, subject_kind, subject_id, kpi_id, interval_start, interval_end, "

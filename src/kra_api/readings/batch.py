@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kra_api.audit.service import record
+from kra_api.audit.service import record, snapshot
 from kra_api.auth.principal import Principal
 from kra_api.errors import FieldError
 from kra_api.readings import repository as repo
@@ -167,15 +167,15 @@ class Ingestion:
         return Stored(counts, resolved)
 
     async def _audit(self, session: AsyncSession, correction: dict[str, object]) -> None:
-        before = {k: v for k, v in correction.items() if k not in {"before", "after"}}
-        key = {"source": self.source, **before}
+        key = {k: v for k, v in correction.items() if k not in {"before", "after"}}
+        key["source"] = self.source
         await record(
             session,
             self.principal,
             action="kpiReading.correct",
             entity_type="KpiReading",
             entity_id=uuid.UUID(str(correction["subjectId"])),
-            before={**key, "components": correction["before"]},
-            after={**key, "components": correction["after"]},
+            before=snapshot({**key, "components": correction["before"]}),
+            after=snapshot({**key, "components": correction["after"]}),
             reason="same source revision with different values",
         )

@@ -144,5 +144,9 @@ async def merge(
     statement = await driver.prepare(_MERGE)
     row = await statement.fetchrow(org_id, source, received_at)
     # As text: the connection's JSON codec would turn exact values into floats.
-    corrections = json.loads(row["corrections"], parse_float=Decimal) if row["corrections"] else []
+    corrections = (
+        json.loads(row["corrections"], parse_float=Decimal, parse_int=Decimal)
+        if row["corrections"]
+        else []
+    )
     return Merged(inserted=row["inserted"], updated=row["updated"], corrections=corrections)

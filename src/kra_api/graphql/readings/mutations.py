@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -134,6 +134,13 @@ class ReadingQueries:
         "first; hr and admin only.",
     )
     async def quarantined_readings(
-        self, info: Info, source: str, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        # Not called ``source`` in Python: permission extensions take a ``source`` argument.
+        source_system: Annotated[
+            str, strawberry.argument(name="source", description="The sending system.")
+        ],
+        first: int | None = None,
+        after: str | None = None,
     ) -> QuarantinedReadingConnection:
-        return await quarantine_connection(info.context, source, first, after)
+        return await quarantine_connection(info.context, source_system, first, after)

@@ -37,7 +37,9 @@ def _node(row: Any) -> QuarantinedReading:
         org_unit_external_id=None if employee else row.external_id,
         interval_start=row.interval_start,
         interval_end=row.interval_end,
-        components=[ComponentValue(name=k, value=v) for k, v in exact_components(row.raw).items()],
+        components=[
+            ComponentValue(name=k, value=v) for k, v in sorted(exact_components(row.raw).items())
+        ],
         source_revision=Long(row.source_revision),
         reason=row.reason,
         received_at=row.received_at,
