@@ -51,15 +51,15 @@ class ItemChanges:
 async def _duplicates(
     session: AsyncSession,
     org: uuid.UUID,
-    set_items_: Sequence[KraItem],
-    kpi_id: uuid.UUID,
-    code: str,
-    gate: bool,
+    placed: Sequence[KraItem],
+    item: tuple[uuid.UUID, str, bool],
+    path: tuple[str, ...],
     skip: uuid.UUID | None = None,
 ) -> list[FieldError]:
-    """DUPLICATE_KPI when the KPI already is a weighted item (or a gate) of the set."""
+    """DUPLICATE_KPI when ``item`` (KPI id, code, is gate) is already placed so in the set."""
+    kpi_id, code, gate = item
     clash = next(
-        (i for i in set_items_ if i.kpi_id == kpi_id and i.is_gate == gate and i.id != skip), None
+        (i for i in placed if i.kpi_id == kpi_id and i.is_gate == gate and i.id != skip), None
     )
     if clash is None:
         return []
@@ -69,7 +69,7 @@ async def _duplicates(
         f"{code} already is {kind} of this KRA set (in KRA {owner.title!r}); "
         "a KPI may be weighted at most once and a gate at most once"
     )
-    return [FieldError("DUPLICATE_KPI", message, ("input", "kpiCode"))]
+    return [FieldError("DUPLICATE_KPI", message, path)]
 
 
 def _apply(item: KraItem, weight: Decimal | None, gate: GateIn | None) -> None:
@@ -89,7 +89,8 @@ async def add_item(session: AsyncSession, principal: Principal, data: ItemIn) ->
         errors.append(FieldError("NOT_FOUND", message, ("input", "kpiCode")))
     existing = await set_items(session, org, kra_set.id)
     if kpi is not None and not errors:
-        errors += await _duplicates(session, org, existing, kpi.id, kpi.code, data.weight is None)
+        placing = (kpi.id, kpi.code, data.weight is None)
+        errors += await _duplicates(session, org, existing, placing, ("input", "kpiCode"))
     if errors or kpi is None:
         raise Invalid(errors)
     item = KraItem(
@@ -136,12 +137,9 @@ async def update_item(session: AsyncSession, principal: Principal, changes: Item
     if not errors and becomes_gate != item.is_gate:
         code = (await repo.kpi_codes(session, org, [item.kpi_id]))[item.kpi_id]
         existing = await set_items(session, org, kra.kra_set_id)
-        errors += [
-            FieldError(e.code, e.message, ("input", "gate" if becomes_gate else "weight"))
-            for e in await _duplicates(
-                session, org, existing, item.kpi_id, code, becomes_gate, skip=item.id
-            )
-        ]
+        path = ("input", "gate" if becomes_gate else "weight")
+        placing = (item.kpi_id, code, becomes_gate)
+        errors += await _duplicates(session, org, existing, placing, path, skip=item.id)
     if errors:
         raise Invalid(errors)
     before = snapshot(item)
