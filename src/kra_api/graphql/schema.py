@@ -34,11 +34,13 @@ from kra_api.graphql.orgs.types import Organization
 from kra_api.graphql.people.mutations import PeopleMutations
 from kra_api.graphql.periods.mutations import PeriodMutations
 from kra_api.graphql.readings.mutations import ReadingMutations, ReadingQueries
+from kra_api.graphql.scoring.queries import ScorecardQueries
+from kra_api.graphql.scoring.settings import SettingsMutations
 from kra_api.graphql.viewer import Viewer, viewer_of
 
 
 @strawberry.type(description="Read the caller's organization.")
-class Query(ReadingQueries):
+class Query(ReadingQueries, ScorecardQueries):
     node: Node | None = strawberry.field(
         resolver=resolve_node,
         permission_classes=[CanRead],
@@ -77,6 +79,7 @@ class Mutation(
     KraItemMutations,
     GoalMutations,
     ReadingMutations,
+    SettingsMutations,
 ):
     pass
 

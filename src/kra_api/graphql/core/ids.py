@@ -36,3 +36,18 @@ def expect_id(value: str, type_name: str) -> uuid.UUID:
 def optional_id(value: str | None, type_name: str) -> uuid.UUID | None:
     """Like expect_id, keeping None as None."""
     return None if value is None else expect_id(value, type_name)
+
+
+def to_composite_id(type_name: str, *row_ids: uuid.UUID) -> strawberry.ID:
+    """The global id of an object standing for several rows, e.g. a Scorecard (employee, period)."""
+    raw = ":".join([type_name, *(str(r) for r in row_ids)])
+    return strawberry.ID(base64.b64encode(raw.encode()).decode())
+
+
+def parse_composite_id(value: str) -> tuple[str, tuple[uuid.UUID, ...]] | None:
+    """(type, uuids) of a composite id, or None when ``value`` is not one of ours."""
+    try:
+        type_name, *raw = base64.b64decode(value.encode(), validate=True).decode().split(":")
+        return type_name, tuple(uuid.UUID(r) for r in raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None

@@ -10,7 +10,7 @@ import strawberry
 
 from kra_api.errors import BadUserInput
 from kra_api.graphql.core.context import Context, Info
-from kra_api.graphql.core.ids import parse_global_id
+from kra_api.graphql.core.ids import parse_composite_id, parse_global_id
 
 MAX_NODES = 100
 
@@ -21,7 +21,9 @@ class Node:
 
 
 NodeResolver = Callable[[Context, uuid.UUID], Awaitable[Any]]
+CompositeResolver = Callable[[Context, tuple[uuid.UUID, ...]], Awaitable[Any]]
 _RESOLVERS: dict[str, NodeResolver] = {}
+_COMPOSITE_RESOLVERS: dict[str, CompositeResolver] = {}
 
 
 def register_node(type_name: str, resolver: NodeResolver) -> None:
@@ -29,9 +31,19 @@ def register_node(type_name: str, resolver: NodeResolver) -> None:
     _RESOLVERS[type_name] = resolver
 
 
+def register_composite_node(type_name: str, resolver: CompositeResolver) -> None:
+    """Make ``node(id:)`` answer composite ids of ``type_name`` (objects standing for rows)."""
+    _COMPOSITE_RESOLVERS[type_name] = resolver
+
+
 async def _resolve(ctx: Context, global_id: str) -> Any:
     parsed = parse_global_id(global_id)
-    if parsed is None or parsed[0] not in _RESOLVERS:
+    if parsed is None:
+        composite = parse_composite_id(global_id)
+        if composite is None or composite[0] not in _COMPOSITE_RESOLVERS:
+            return None
+        return await _COMPOSITE_RESOLVERS[composite[0]](ctx, composite[1])
+    if parsed[0] not in _RESOLVERS:
         return None
     return await _RESOLVERS[parsed[0]](ctx, parsed[1])
 

@@ -1,0 +1,152 @@
+"""Component aggregates with one set-based query (architecture.md principle 5).
+
+Readings are summed per (subject, segment, KPI, component) by PostgreSQL in exact NUMERIC (SUM
+components); for KPIs with FIRST / LAST components a second statement takes each segment's
+earliest / latest reading. Groups are then composed from whole segments (``windows.py``). The
+period's bounds are passed as instants in the organization's time zone, so the planner prunes
+kpi_reading to the month partitions concerned.
+
+The SQL is constant text run on the session's own asyncpg connection (inside the tenant
+transaction, so row-level security applies): the results are large and plain tuples are cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kra_api.scoring.kpis import FIRST, KpiInfo
+from kra_api.scoring.windows import DateRange, Group, SegmentPlan, instant
+
+# Sums of stored NUMERICs are exact in PostgreSQL; adding segments here must stay exact too.
+EXACT = decimal.Context(prec=1000, traps=[decimal.Inexact, decimal.InvalidOperation])
+
+_SEGMENTS = """
+WITH seg(subject_id, seg, lo, hi) AS (
+  SELECT * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[])
+)
+"""
+_FROM = """
+FROM seg s
+JOIN kpi_reading r
+  ON r.organization_id = $1 AND r.subject_id = s.subject_id
+ AND r.interval_start >= s.lo AND r.interval_start < s.hi
+CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
+WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
+  AND r.kpi_id = ANY($8::uuid[])
+GROUP BY s.subject_id, s.seg, r.kpi_id, c.key
+"""
+SUMS_SQL = _SEGMENTS + "SELECT s.subject_id, s.seg, r.kpi_id, c.key, sum(c.value::numeric)" + _FROM
+# Ties on the start are broken by the end, then the source, so the choice is deterministic.
+SNAPSHOTS_SQL = (
+    _SEGMENTS
+    + """SELECT s.subject_id, s.seg, r.kpi_id, c.key,
+  (array_agg(c.value::numeric ORDER BY r.interval_start, r.interval_end, r.source))[1],
+  (array_agg(c.value::numeric
+             ORDER BY r.interval_start DESC, r.interval_end DESC, r.source DESC))[1]"""
+    + _FROM
+)
+
+SegKey = tuple[uuid.UUID, uuid.UUID]  # (subject, kpi)
+
+
+async def driver_of(session: AsyncSession) -> Any:
+    """The session's asyncpg connection (begins the tenant transaction first)."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+class ComponentSums:
+    """Per-segment aggregates of a scoring run, composed into any group's component sums."""
+
+    def __init__(self, plan: SegmentPlan) -> None:
+        self.plan = plan
+        self.totals: dict[SegKey, dict[int, dict[str, Decimal]]] = defaultdict(dict)
+        self.snapshots: dict[SegKey, dict[int, dict[str, tuple[Decimal, Decimal]]]] = defaultdict(
+            dict
+        )
+
+    def for_group(self, group: Group, kpi: KpiInfo) -> dict[str, Decimal] | None:
+        """The KPI's component aggregates over a group; None when it has no reading."""
+        sums: dict[str, Decimal] = {}
+        snapshots = kpi.snapshots
+        picked: dict[str, Decimal] = dict.fromkeys(snapshots, Decimal(0))
+        found = False
+        for subject, ranges in group.items():
+            per_segment = self.totals.get((subject, kpi.id))
+            if not per_segment:
+                continue
+            segments = [i for i in self.plan.segment_indexes(subject, ranges) if i in per_segment]
+            if not segments:
+                continue
+            found = True
+            for i in segments:
+                for name, value in per_segment[i].items():
+                    sums[name] = EXACT.add(sums.get(name, Decimal(0)), value)
+            if snapshots:
+                self._pick(picked, snapshots, self.snapshots.get((subject, kpi.id), {}), segments)
+        if not found:
+            return None
+        sums.update(picked)
+        # A component missing from every reading (a definition changed since) aggregates to 0.
+        return {name: sums.get(name, Decimal(0)) for name in kpi.aggregations}
+
+    @staticmethod
+    def _pick(
+        picked: dict[str, Decimal],
+        snapshots: dict[str, str],
+        per_segment: dict[int, dict[str, tuple[Decimal, Decimal]]],
+        segments: list[int],
+    ) -> None:
+        # FIRST / LAST: the subject's earliest / latest reading over its windows, summed across
+        # subjects; segments are in time order, so it is the first / last segment with data.
+        for name, aggregation in snapshots.items():
+            values = [per_segment[i][name] for i in segments if name in per_segment.get(i, {})]
+            if values:
+                value = values[0][0] if aggregation == FIRST else values[-1][1]
+                picked[name] = EXACT.add(picked[name], value)
+
+
+async def load_sums(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    zone: ZoneInfo,
+    period: DateRange,
+    groups: Iterable[Group],
+    kpis: Collection[KpiInfo],
+) -> ComponentSums:
+    """Aggregate every reading of ``kpis`` the groups need over ``period``: one statement
+    (two when some KPI has FIRST / LAST components)."""
+    plan = SegmentPlan(groups)
+    result = ComponentSums(plan)
+    subjects, indexes, los, his = plan.query_arrays(zone)
+    if not subjects or not kpis:
+        return result
+    driver = await driver_of(session)
+    bounds = (instant(period[0], zone), instant(period[1], zone))
+    args = (org_id, subjects, indexes, los, his, *bounds)
+    for subject, seg, kpi_id, name, total in await driver.fetch(
+        SUMS_SQL, *args, [k.id for k in kpis]
+    ):
+        result.totals[(subject, kpi_id)].setdefault(seg, {})[name] = total
+    snapshot_kpis = [k.id for k in kpis if k.snapshots]
+    if snapshot_kpis:
+        for subject, seg, kpi_id, name, first, last in await driver.fetch(
+            SNAPSHOTS_SQL, *args, snapshot_kpis
+        ):
+            result.snapshots[(subject, kpi_id)].setdefault(seg, {})[name] = (first, last)
+    return result
+
+
+def horizon_instants(period: DateRange, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The period's bounds as instants in the organization's time zone."""
+    return instant(period[0], zone), instant(period[1], zone)

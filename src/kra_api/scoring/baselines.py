@@ -1,0 +1,73 @@
+"""Baselines of RELATIVE goals: the subject's value of the KPI in the previous period (§3).
+
+The seam for evaluation snapshots: scoring.md reads a baseline from the previous period's
+FINALIZED evaluation snapshot when there is one and computes it live otherwise. Evaluations do
+not exist yet, so ``load_baselines`` computes every baseline live; the evaluations issue adds a
+snapshot lookup in front of ``_live`` (one statement for all requests) and keeps ``_live`` for
+the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from kra_api.models import Period
+from kra_api.scoring.aggregates import load_sums
+from kra_api.scoring.engine import baseline_value
+from kra_api.scoring.kpis import KpiInfo
+from kra_api.scoring.windows import DateRange, Group
+
+
+@dataclass(frozen=True)
+class BaselineRequest:
+    """One baseline wanted: a group over the previous period (its own key) and a KPI."""
+
+    key: Hashable
+    group: Group
+    kpi: KpiInfo
+
+
+async def previous_period(session: AsyncSession, period: Period) -> Period | None:
+    """The period of the same kind that ends where ``period`` starts."""
+    stmt = select(Period).where(
+        col(Period.organization_id) == period.organization_id,
+        col(Period.kind) == period.kind,
+        col(Period.end_date) == period.start_date,
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def load_baselines(
+    session: AsyncSession,
+    zone: ZoneInfo,
+    previous: Period | None,
+    requests: list[BaselineRequest],
+) -> dict[Hashable, Fraction | None]:
+    """Each request's baseline (None: no previous period, no reading or min sample missed)."""
+    if previous is None or not requests:
+        return {r.key: None for r in requests}
+    return await _live(session, zone, previous, requests)
+
+
+async def _live(
+    session: AsyncSession, zone: ZoneInfo, previous: Period, requests: list[BaselineRequest]
+) -> dict[Hashable, Fraction | None]:
+    span: DateRange = (previous.start_date, previous.end_date)
+    kpis = {r.kpi.id: r.kpi for r in requests}
+    sums = await load_sums(
+        session, previous.organization_id, zone, span, [r.group for r in requests], kpis.values()
+    )
+    result: dict[Hashable, Fraction | None] = {}
+    for r in requests:
+        spec = r.kpi.spec
+        result[r.key] = baseline_value(
+            spec.formula, sums.for_group(r.group, r.kpi), spec.min_sample
+        )
+    return result

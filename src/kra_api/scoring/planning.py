@@ -1,0 +1,126 @@
+"""Plans a scoring run: per employee and item, the readings group, goals and baseline needed.
+
+Planning happens before any reading is aggregated, so that one aggregate query can serve every
+group of the run and one more every baseline.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from kra_api.models import KraItem, KraSet
+from kra_api.scoring.aggregates import ComponentSums
+from kra_api.scoring.baselines import BaselineRequest
+from kra_api.scoring.definitions import Definitions
+from kra_api.scoring.engine import (
+    Gate,
+    GoalAssignment,
+    ItemInput,
+    KraInput,
+    RevisionMode,
+)
+from kra_api.scoring.goals_in_period import GoalBook, needs_baseline
+from kra_api.scoring.groups import led_units_group, self_group
+from kra_api.scoring.kpis import KpiInfo
+from kra_api.scoring.structure import Structure
+from kra_api.scoring.windows import DateRange, Group
+
+LED_UNITS = "LED_UNITS"
+GroupKey = tuple[uuid.UUID, str]  # (employee, item scope)
+BaselineKey = tuple[uuid.UUID, str, uuid.UUID]  # (employee, item scope, KPI)
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """What an item of an employee's scorecard is computed from."""
+
+    item: KraItem
+    kpi: KpiInfo
+    group: GroupKey
+    goals: GoalAssignment | None
+    baseline: BaselineKey | None
+
+
+class Planner:
+    """Collects the groups, goal assignments and baseline needs of a run's employees."""
+
+    def __init__(
+        self,
+        structure: Structure,
+        book: GoalBook,
+        definitions: Definitions,
+        kpis: Mapping[uuid.UUID, KpiInfo],
+        span: DateRange,
+        mode: RevisionMode,
+    ) -> None:
+        self.structure, self.book, self.definitions = structure, book, definitions
+        self.kpis, self.span, self.mode = kpis, span, mode
+        self.groups: dict[GroupKey, Group] = {}
+        self.items: dict[uuid.UUID, list[PlannedItem]] = {}
+        self._baselines: dict[BaselineKey, None] = {}
+
+    def group(self, employee: uuid.UUID, scope: str, span: DateRange) -> Group:
+        """The readings an item of ``scope`` reads for the employee over ``span``."""
+        if scope == LED_UNITS:
+            return led_units_group(self.structure, employee, span)
+        return self_group(employee, span)
+
+    def plan(self, employee: uuid.UUID, kra_set: KraSet) -> None:
+        """Plan every item of the employee's KRA set."""
+        stints = self.structure.stints_in(employee, self.span)
+        planned = []
+        for kra in self.definitions.kras.get(kra_set.id, ()):
+            for item in self.definitions.items.get(kra.id, ()):
+                key = (employee, item.scope)
+                if key not in self.groups:
+                    self.groups[key] = self.group(employee, item.scope, self.span)
+                goals = None
+                if item.weight is not None:  # a gate needs no goal
+                    goals = self.book.assignment(item.kpi_id, employee, stints, self.span)
+                baseline = None
+                if goals is not None and needs_baseline(goals, self.mode):
+                    baseline = (employee, item.scope, item.kpi_id)
+                    self._baselines[baseline] = None
+                planned.append(PlannedItem(item, self.kpis[item.kpi_id], key, goals, baseline))
+        self.items[employee] = planned
+
+    def baseline_requests(self, previous: DateRange) -> list[BaselineRequest]:
+        """One request per (employee, scope, KPI) whose goals use a RELATIVE version."""
+        return [
+            BaselineRequest(key, self.group(key[0], key[1], previous), self.kpis[key[2]])
+            for key in self._baselines
+        ]
+
+    def inputs(
+        self,
+        employee: uuid.UUID,
+        kra_set: KraSet,
+        sums: ComponentSums,
+        baselines: Mapping[Hashable, Fraction | None],
+    ) -> list[KraInput]:
+        """The engine inputs of the employee's scorecard (KRAs and items keyed by row id)."""
+        planned = {p.item.id: p for p in self.items.get(employee, ())}
+        kras = []
+        for kra in self.definitions.kras.get(kra_set.id, ()):
+            items = []
+            for item in self.definitions.items.get(kra.id, ()):
+                p = planned[item.id]
+                gate = None
+                if item.weight is None:
+                    gate = Gate(item.gate_minimum, item.gate_maximum)
+                items.append(
+                    ItemInput(
+                        key=item.id,
+                        kpi=p.kpi.spec,
+                        weight=item.weight,
+                        gate=gate,
+                        goals=p.goals,
+                        sums=sums.for_group(self.groups[p.group], p.kpi),
+                        baseline=None if p.baseline is None else baselines.get(p.baseline),
+                    )
+                )
+            kras.append(KraInput(key=kra.id, weight=kra.weight, items=items))
+        return kras
