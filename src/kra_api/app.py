@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
 from kra_api.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from kra_api.api.readings import router as readings_router
 from kra_api.auth.authenticate import authenticate
 from kra_api.auth.tokens import TokenVerifier
 from kra_api.config import Settings, get_settings
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         )
 
     app.include_router(router, prefix="/graphql")
+    app.include_router(readings_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -122,6 +124,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, paths=("/graphql",)
+    )
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_ingest_bytes, paths=("/v1/readings",)
     )
     app.add_middleware(RequestIdMiddleware)
     return app

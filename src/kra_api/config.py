@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=60_000, ge=100)
     max_top_level_mutations: int = Field(default=5, ge=1)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    # POST /v1/readings streams its body: the cap is on the wire size, far above /graphql's.
+    max_ingest_bytes: int = Field(default=2 * 1024**3, ge=1024)
+    ingest_batch_rows: int = Field(default=5000, ge=1, le=100_000)
 
     @property
     def is_production(self) -> bool:
