@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Index, Numeric, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Numeric, UniqueConstraint, text
 from sqlmodel import Field
 
 from kra_api.models.base import TenantRow, tenant_fk, timestamp_column
@@ -55,9 +55,20 @@ class Goal(TenantRow, table=True):
             name="goal_version_when_approved",
         ),
         CheckConstraint("version >= 1", name="goal_version"),
+        CheckConstraint("based_on_version >= 0", name="goal_based_on_version"),
         CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="goal_dates"),
         Index("ix_goal_line", "organization_id", "kpi_id", "scope_kind", "scope_id"),
         Index("ix_goal_from", "organization_id", "effective_from", "id"),
+        # A line has at most one open proposal (revisions migration).
+        Index(
+            "uq_goal_one_proposal",
+            "organization_id",
+            "kpi_id",
+            "scope_kind",
+            "scope_id",
+            unique=True,
+            postgresql_where=text("status = 'PROPOSED'"),
+        ),
     )
 
     kpi_id: uuid.UUID
@@ -79,6 +90,7 @@ class Goal(TenantRow, table=True):
     high_threshold: Decimal | None = _numeric()
     status: str
     version: int | None = None
+    based_on_version: int | None = None  # the line's version a proposal was made against
     supersedes_id: uuid.UUID | None = None
     author_kind: str | None = None
     author_label: str | None = None
@@ -88,4 +100,5 @@ class Goal(TenantRow, table=True):
     approver_employee_id: uuid.UUID | None = None
     decided_at: datetime | None = timestamp_column(nullable=True)
     reason: str | None = None
+    decision_reason: str | None = None  # why a proposal was approved or rejected
     created_at: datetime = timestamp_column()
