@@ -6,17 +6,16 @@ earliest / latest reading. Groups are then composed from whole segments (``windo
 period's bounds are passed as instants in the organization's time zone, so the planner prunes
 kpi_reading to the month partitions concerned.
 
-The SQL is constant text run on the session's own asyncpg connection (inside the tenant
-transaction, so row-level security applies): the results are large and plain tuples are cheap.
+The SQL is constant text sent as driver SQL in the session's tenant transaction (row-level
+security applies): the results are large and plain tuples are cheap.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,11 +57,15 @@ SNAPSHOTS_SQL = (
 SegKey = tuple[uuid.UUID, uuid.UUID]  # (subject, kpi)
 
 
-async def driver_of(session: AsyncSession) -> Any:
-    """The session's asyncpg connection (begins the tenant transaction first)."""
+async def fetch(session: AsyncSession, sql: str, *args: Any) -> Sequence[Any]:
+    """Rows of constant SQL with ``$n`` parameters, in the session's tenant transaction.
+
+    Sent as driver SQL (no statement compilation, plain tuples) but through SQLAlchemy, so the
+    statement is seen by engine events like any other (the statement-count tests rely on it).
+    """
     connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return raw.driver_connection
+    result = await connection.exec_driver_sql(sql, args)
+    return result.all()
 
 
 class ComponentSums:
@@ -131,22 +134,16 @@ async def load_sums(
     subjects, indexes, los, his = plan.query_arrays(zone)
     if not subjects or not kpis:
         return result
-    driver = await driver_of(session)
     bounds = (instant(period[0], zone), instant(period[1], zone))
     args = (org_id, subjects, indexes, los, his, *bounds)
-    for subject, seg, kpi_id, name, total in await driver.fetch(
-        SUMS_SQL, *args, [k.id for k in kpis]
+    for subject, seg, kpi_id, name, total in await fetch(
+        session, SUMS_SQL, *args, [k.id for k in kpis]
     ):
         result.totals[(subject, kpi_id)].setdefault(seg, {})[name] = total
     snapshot_kpis = [k.id for k in kpis if k.snapshots]
     if snapshot_kpis:
-        for subject, seg, kpi_id, name, first, last in await driver.fetch(
-            SNAPSHOTS_SQL, *args, snapshot_kpis
+        for subject, seg, kpi_id, name, first, last in await fetch(
+            session, SNAPSHOTS_SQL, *args, snapshot_kpis
         ):
             result.snapshots[(subject, kpi_id)].setdefault(seg, {})[name] = (first, last)
     return result
-
-
-def horizon_instants(period: DateRange, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    """The period's bounds as instants in the organization's time zone."""
-    return instant(period[0], zone), instant(period[1], zone)

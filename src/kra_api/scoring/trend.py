@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kra_api.errors import BadUserInput
-from kra_api.scoring.aggregates import EXACT, driver_of
+from kra_api.scoring.aggregates import EXACT, fetch
 from kra_api.scoring.groups import self_group, team_group
 from kra_api.scoring.kpis import FIRST, LAST, KpiInfo
 from kra_api.scoring.structure import load_structure
@@ -127,9 +127,9 @@ async def kpi_trend(
     subjects = [s for s, ranges in group.items() for _ in ranges]
     los = [instant(a, zone) for ranges in group.values() for a, _ in ranges]
     his = [instant(b, zone) for ranges in group.values() for _, b in ranges]
-    driver = await driver_of(session)
     sql = TREND_SNAPSHOTS_SQL if kpi.snapshots else TREND_SQL
-    rows = await driver.fetch(
+    rows = await fetch(
+        session,
         sql,
         org_id,
         subjects,

@@ -132,9 +132,9 @@ class ScorecardQueries:
             exists = await ctx.loaders.employee.load(parsed[1]) is not None
         else:
             exists = await ctx.loaders.org_unit.load(parsed[1]) is not None
-        kpi = await _kpi_by_code(ctx, kpi_code)
         if not exists:
             return []
+        kpi = await _kpi_by_code(ctx, kpi_code)
         org = await ctx.organization()
         today = await ctx.today()
         async with ctx.db.read() as session:
