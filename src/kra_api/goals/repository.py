@@ -76,3 +76,21 @@ async def next_version(session: AsyncSession, org_id: uuid.UUID, line: Line) -> 
         col(Goal.scope_id) == scope_id,
     )
     return int((await session.execute(stmt)).scalar_one() or 0) + 1
+
+
+async def line_rows(session: AsyncSession, org_id: uuid.UUID, line: Line) -> list[Goal]:
+    """Every row of one line (versions, proposals, rejections), read afresh from the database."""
+    kpi_id, kind, scope_id = line
+    stmt = (
+        select(Goal)
+        .where(
+            col(Goal.organization_id) == org_id,
+            col(Goal.kpi_id) == kpi_id,
+            col(Goal.scope_kind) == kind,
+            col(Goal.scope_id) == scope_id,
+        )
+        .order_by(col(Goal.created_at), col(Goal.id))
+        # Rows cached before the line lock was taken may be stale: overwrite them.
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.execute(stmt)).scalars())

@@ -1,13 +1,12 @@
-"""Rules for goal versions: goalSet adds an APPROVED version to a line. Never commits.
+"""Rules for goal versions: goalSet adds a version to a line. Never commits.
 
 A goal line is (KPI, scope). Its approved versions never overlap; each gets the next version
-number of the line when approved. Proposals (PROPOSED, no number yet), approvals and revisions
-arrive with the revisions issue and use the same table.
+number of the line when approved. A manager's goalSet is a proposal (PROPOSED, no number yet);
+revisions, approvals and rejections live in ``revisions``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +17,10 @@ from kra_api.audit.service import record, snapshot
 from kra_api.auth.principal import Principal
 from kra_api.catalog import repository as catalog_repo
 from kra_api.errors import FieldError, Invalid
+from kra_api.goals import authority
 from kra_api.goals import repository as repo
+from kra_api.goals.lines import date_range, line_state
+from kra_api.goals.rows import NewVersion, approve_row, goal_row
 from kra_api.goals.schemas import GoalIn, anchor_errors
 from kra_api.kras.rules import MAX_TEXT, blank_to_none
 from kra_api.models import Employee, Goal, OrgUnit, Role
@@ -41,11 +43,6 @@ _SCOPE_WORDS = {
 }
 
 
-def _range(goal: Goal) -> str:
-    end = goal.effective_to.isoformat() if goal.effective_to else "open-ended"
-    return f"{goal.effective_from.isoformat()} to {end}"
-
-
 def _date_errors(data: GoalIn) -> list[FieldError]:
     errors: list[FieldError] = []
     for name, day in (("effectiveFrom", data.effective_from), ("effectiveTo", data.effective_to)):
@@ -59,15 +56,6 @@ def _date_errors(data: GoalIn) -> list[FieldError]:
         message = f"must be at most {MAX_TEXT} characters"
         errors.append(FieldError("INVALID", message, ("input", "reason")))
     return errors
-
-
-def _scope_columns(kind: GoalScopeKind, scope_id: uuid.UUID) -> dict[str, uuid.UUID | None]:
-    """The foreign-key column matching the scope kind, the others null."""
-    return {
-        "role_id": scope_id if kind is GoalScopeKind.ROLE else None,
-        "org_unit_id": scope_id if kind is GoalScopeKind.ORG_UNIT else None,
-        "employee_id": scope_id if kind is GoalScopeKind.EMPLOYEE else None,
-    }
 
 
 async def _checked(session: AsyncSession, org: uuid.UUID, data: GoalIn) -> list[FieldError]:
@@ -88,7 +76,7 @@ async def _checked(session: AsyncSession, org: uuid.UUID, data: GoalIn) -> list[
     for other in await repo.approved_overlapping(
         session, org, line, data.effective_from, data.effective_to
     ):
-        message = f"overlaps approved version {other.version} of this goal ({_range(other)})"
+        message = f"overlaps approved version {other.version} of this goal ({date_range(other)})"
         errors.append(FieldError("OVERLAP", message, FROM_PATH))
     finals = await final_periods_reached(session, org, data.effective_from, data.effective_to)
     errors += [period_final_error(p, *FROM_PATH) for p in finals[:1]]
@@ -96,51 +84,48 @@ async def _checked(session: AsyncSession, org: uuid.UUID, data: GoalIn) -> list[
 
 
 async def set_goal(session: AsyncSession, principal: Principal, data: GoalIn) -> Goal:
-    """Add an APPROVED version to a goal line (hr, admin, definitions:write)."""
+    """Add a version to a goal line: APPROVED at once for hr, admin and definitions:write keys
+    (ROLE scope), PROPOSED for a manager inside their subtree (approved later)."""
     org = principal.organization_id
     line = (data.kpi_id, data.scope_kind.value, data.scope_id)
+    direct = True  # an unknown scope is NOT_FOUND below, for every caller
+    if await session.get(_SCOPE_TABLES[data.scope_kind], (org, data.scope_id)) is not None:
+        direct = await authority.sets_directly(
+            session, principal, data.scope_kind, data.scope_id, data.effective_from
+        )
     await repo.lock_line(session, org, line)
     errors = await _checked(session, org, data)
     if errors:
         raise Invalid(errors)
+    state = line_state(await repo.line_rows(session, org, line))
+    if not direct and state.proposal is not None:
+        message = (
+            f"this goal has an open proposal from {state.proposal.effective_from.isoformat()}; "
+            "it must be approved or rejected first"
+        )
+        raise Invalid.one("PROPOSAL_PENDING", message, *FROM_PATH)
     actor = await actor_of(session, principal)
-    now = dt.datetime.now(dt.UTC)
-    columns, anchors = _scope_columns(data.scope_kind, data.scope_id), data.anchors
-    goal = Goal(
-        organization_id=org,
+    new = NewVersion(
         kpi_id=data.kpi_id,
-        scope_kind=data.scope_kind.value,
+        scope_kind=data.scope_kind,
         scope_id=data.scope_id,
-        role_id=columns["role_id"],
-        org_unit_id=columns["org_unit_id"],
-        employee_id=columns["employee_id"],
         effective_from=data.effective_from,
         effective_to=data.effective_to,
         mode=data.mode.value,
         basis=data.basis.value,
-        threshold=anchors.threshold,
-        target=anchors.target,
-        stretch=anchors.stretch,
-        low_threshold=anchors.low_threshold,
-        low_target=anchors.low_target,
-        high_target=anchors.high_target,
-        high_threshold=anchors.high_threshold,
-        status="APPROVED",
-        version=await repo.next_version(session, org, line),
-        author_kind=actor.kind,
-        author_label=actor.label,
-        author_employee_id=actor.employee_id,
-        approver_kind=actor.kind,
-        approver_label=actor.label,
-        approver_employee_id=actor.employee_id,
-        decided_at=now,
+        anchors=data.anchors,
         reason=blank_to_none(data.reason),
     )
+    goal = goal_row(org, new, actor)
+    if direct:
+        approve_row(goal, state.version + 1, actor, None)
+    else:
+        goal.based_on_version = state.version
     session.add(goal)
     try:
         await session.flush()
     except IntegrityError as exc:
-        # The line lock makes this unreachable for goalSet; the constraint still holds for any
+        # The line lock makes this unreachable for goalSet; the constraints still hold for any
         # other writer of the table.
         if getattr(exc.driver_exception, "sqlstate", None) == EXCLUSION_VIOLATION:
             message = "overlaps an approved version of this goal written meanwhile"
@@ -149,7 +134,7 @@ async def set_goal(session: AsyncSession, principal: Principal, data: GoalIn) ->
     await record(
         session,
         principal,
-        action="goal.set",
+        action="goal.set" if direct else "goal.propose",
         entity_type="Goal",
         entity_id=goal.id,
         after=snapshot(goal),

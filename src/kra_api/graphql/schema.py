@@ -26,6 +26,7 @@ from kra_api.graphql.core.node import Node, resolve_node, resolve_nodes
 from kra_api.graphql.core.permissions import Authenticated, CanRead
 from kra_api.graphql.core.scalars import SCALAR_MAP
 from kra_api.graphql.goals.mutations import GoalMutations
+from kra_api.graphql.goals.revision_mutations import GoalRevisionMutations
 from kra_api.graphql.kras.item_mutations import KraItemMutations
 from kra_api.graphql.kras.kra_mutations import KraMutations
 from kra_api.graphql.kras.set_mutations import KraSetMutations
@@ -78,6 +79,7 @@ class Mutation(
     KraMutations,
     KraItemMutations,
     GoalMutations,
+    GoalRevisionMutations,
     ReadingMutations,
     SettingsMutations,
 ):

@@ -1,4 +1,4 @@
-"""Mutations on goals: goalSet adds an approved version to a goal line."""
+"""Mutations on goals: goalSet adds a version to a goal line (revisions: revision_mutations)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import enum
 
 import strawberry
 
+from kra_api.auth.principal import Scope, UserRole
 from kra_api.errors import Invalid
 from kra_api.goals import service
 from kra_api.goals.schemas import AnchorsIn, GoalIn
 from kra_api.graphql.core.context import Info
 from kra_api.graphql.core.ids import expect_id
 from kra_api.graphql.core.mutations import UserError, perform, user_errors
-from kra_api.graphql.core.permissions import CanWriteDefinitions
+from kra_api.graphql.core.permissions import allow
 from kra_api.graphql.goals.types import AnchorBasis, Goal, GoalScopeKind, ScoringMode
 from kra_api.scoring import anchors as engine_anchors
 from kra_api.scoring import goals as engine_goals
@@ -48,7 +49,7 @@ class AnchorsInput:
     )
 
 
-@strawberry.input(description="An approved goal version for a KPI and a scope over a date range.")
+@strawberry.input(description="A goal version for a KPI and a scope over a date range.")
 class GoalSetInput:
     kpi_id: strawberry.ID = strawberry.field(description="The KPI.")
     scope_kind: GoalScopeKind = strawberry.field(description="ROLE, ORG_UNIT or EMPLOYEE.")
@@ -76,6 +77,7 @@ class GoalSetErrorCode(enum.Enum):
     MISSING_ANCHOR = "MISSING_ANCHOR"
     OVERLAP = "OVERLAP"
     PERIOD_FINAL = "PERIOD_FINAL"
+    PROPOSAL_PENDING = "PROPOSAL_PENDING"
     INVALID = "INVALID"
 
 
@@ -86,13 +88,27 @@ class GoalSetError(UserError):
 
 @strawberry.type(description="Result of goalSet.")
 class GoalSetPayload:
-    goal: Goal | None = strawberry.field(description="The new approved version.")
+    goal: Goal | None = strawberry.field(
+        description="The new version: APPROVED, or PROPOSED when a manager set it."
+    )
     user_errors: list[GoalSetError] = strawberry.field(description="Why nothing was written.")
+
+
+def anchors_in(a: AnchorsInput) -> AnchorsIn:
+    """The service DTO of an AnchorsInput."""
+    return AnchorsIn(
+        threshold=a.threshold,
+        target=a.target,
+        stretch=a.stretch,
+        low_threshold=a.low_threshold,
+        low_target=a.low_target,
+        high_target=a.high_target,
+        high_threshold=a.high_threshold,
+    )
 
 
 def goal_in(data: GoalSetInput) -> GoalIn:
     """The service DTO of a goalSet input (a scope id of another type is NOT_FOUND)."""
-    a = data.anchors
     return GoalIn(
         kpi_id=expect_id(data.kpi_id, "Kpi"),
         scope_kind=engine_goals.GoalScopeKind(data.scope_kind.value),
@@ -101,25 +117,23 @@ def goal_in(data: GoalSetInput) -> GoalIn:
         effective_to=data.effective_to,
         mode=engine_anchors.ScoringMode((data.mode or ScoringMode.LINEAR).value),
         basis=engine_goals.AnchorBasis((data.basis or AnchorBasis.ABSOLUTE).value),
-        anchors=AnchorsIn(
-            threshold=a.threshold,
-            target=a.target,
-            stretch=a.stretch,
-            low_threshold=a.low_threshold,
-            low_target=a.low_target,
-            high_target=a.high_target,
-            high_threshold=a.high_threshold,
-        ),
+        anchors=anchors_in(data.anchors),
         reason=data.reason,
     )
+
+
+# Who sets which scope (managers propose inside their subtree) is decided per goal by the service.
+CanSetGoals = allow(UserRole.ADMIN, UserRole.HR, UserRole.MANAGER, scope=Scope.DEFINITIONS_WRITE)
 
 
 @strawberry.type
 class GoalMutations:
     @strawberry.mutation(
-        permission_classes=[CanWriteDefinitions],
-        description="Add an APPROVED version to a goal line (KPI, scope): anchors validated by "
-        "the KPI's direction, no overlap with another approved version, not into a FINAL period.",
+        permission_classes=[CanSetGoals],
+        description="Add a version to a goal line (KPI, scope): anchors validated by the KPI's "
+        "direction, no overlap with another approved version, not into a FINAL period. "
+        "APPROVED at once for hr, admin and definitions:write keys (ROLE scope only); a "
+        "manager's goal at ORG_UNIT or EMPLOYEE scope inside their subtree is PROPOSED.",
     )
     async def goal_set(self, info: Info, input: GoalSetInput) -> GoalSetPayload:
         data = goal_in(input)

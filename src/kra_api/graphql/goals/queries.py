@@ -41,8 +41,10 @@ def _filtered(stmt: Select[Any], where: GoalFilter | None) -> Select[Any]:
     if where.status is not None:
         stmt = stmt.where(col(G.status) == where.status.value)
     if where.active_on is not None:
+        # In force means APPROVED: proposals, rejections and wholly replaced versions never are.
         day = where.active_on
         stmt = stmt.where(
+            col(G.status) == "APPROVED",
             col(G.effective_from) <= day,
             or_(col(G.effective_to).is_(None), col(G.effective_to) > day),
         )

@@ -43,7 +43,7 @@ class AnchorBasis(enum.Enum):
 
 @strawberry.enum(
     description="PROPOSED (awaiting approval), APPROVED (in force over its dates), REJECTED, "
-    "SUPERSEDED (replaced before it took effect)."
+    "SUPERSEDED (wholly replaced by a later version starting on the same day)."
 )
 class GoalStatus(enum.Enum):
     PROPOSED = "PROPOSED"
@@ -75,8 +75,13 @@ class Goal(Node):
     high_threshold: decimal.Decimal | None = strawberry.field(description="IN_RANGE: highest pass.")
     status: GoalStatus = strawberry.field(description="Where the version stands.")
     version: int | None = strawberry.field(description="Number in its line, set when approved.")
-    reason: str | None = strawberry.field(description="Why it was set.")
-    decided_at: dt.datetime | None = strawberry.field(description="When it was approved.")
+    reason: str | None = strawberry.field(description="Why it was set or proposed.")
+    decision_reason: str | None = strawberry.field(
+        description="Why the proposal was approved or rejected."
+    )
+    decided_at: dt.datetime | None = strawberry.field(
+        description="When it was approved (or rejected)."
+    )
     created_at: dt.datetime = strawberry.field(description="When it was written.")
 
     @classmethod
@@ -100,6 +105,7 @@ class Goal(Node):
             status=GoalStatus(row.status),
             version=row.version,
             reason=row.reason,
+            decision_reason=row.decision_reason,
             decided_at=row.decided_at,
             created_at=row.created_at,
         )
@@ -131,7 +137,9 @@ class Goal(Node):
         r = self.row
         return Actor.of(r.author_kind, r.author_label, r.author_employee_id)
 
-    @strawberry.field(description="Who approved it (goalSet by hr/admin approves directly).")
+    @strawberry.field(
+        description="Who approved (or rejected) it; goalSet by hr/admin approves directly."
+    )
     def approver(self) -> Actor | None:
         r = self.row
         return Actor.of(r.approver_kind, r.approver_label, r.approver_employee_id)
@@ -158,7 +166,7 @@ class GoalFilter:
     )
     status: GoalStatus | None = strawberry.field(default=None, description="In this status.")
     active_on: dt.date | None = strawberry.field(
-        default=None, description="Whose date range includes this day."
+        default=None, description="In force on this day: APPROVED with a range including it."
     )
 
 
