@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from kra_api.db.session import Database
 from tests.conftest import Gql
@@ -67,6 +68,31 @@ async def test_a_revision_is_a_proposal_until_approved(
         active = await gql.data(GOALS, {"first": 10, "filter": {"activeOn": day}}, hr)
         assert [e["node"]["id"] for e in active["organization"]["goals"]["edges"]] == [expected]
     assert (await actions(database, t.org.id))[-3:] == ["goal.propose", "goal.end", "goal.approve"]
+    # The audit log keeps each step with its author, approver, reason and dates.
+    async with database.session(t.org.id) as session:
+        rows = await session.execute(
+            text(
+                "SELECT action, actor_label, reason, after FROM audit_log "
+                "WHERE entity_type = 'Goal' ORDER BY at, id"
+            )
+        )
+        log = [(r[0], r[1], r[2], _view(r[3])) for r in rows]
+    assert log == [
+        ("goal.set", "ADMIN", None, ("APPROVED", 1, "2026-01-01", None, "ADMIN", "ADMIN")),
+        ("goal.propose", "H1", "new contract", ("PROPOSED", None, "2026-03-11", None, "H1", None)),
+        ("goal.end", "ADMIN", None, ("APPROVED", 1, "2026-01-01", "2026-03-11", "ADMIN", "ADMIN")),
+        (
+            "goal.approve",
+            "ADMIN",
+            "agreed in review",
+            ("APPROVED", 2, "2026-03-11", None, "H1", "ADMIN"),
+        ),
+    ]
+
+
+def _view(after: dict[str, Any]) -> tuple[Any, ...]:
+    keys = ("status", "version", "effective_from", "effective_to")
+    return (*(after[k] for k in keys), after["author_label"], after["approver_label"])
 
 
 async def test_version_conflicts(gql: Gql, make_org: Any, database: Database) -> None:
