@@ -108,6 +108,10 @@ def upgrade() -> None:
         sa.Column("source_revision", sa.BigInteger(), nullable=False, server_default="0"),
         _ts("received_at"),
         sa.Column("late", sa.Boolean(), nullable=False, server_default=sa.false()),
+        # The delivery this row replaced last (NULL: never replaced); RETURNING reads them to
+        # tell inserts from replacements and to audit corrections without a second lookup.
+        sa.Column("previous_revision", sa.BigInteger(), nullable=True),
+        sa.Column("previous_components", pg.JSONB(), nullable=True),
         sa.PrimaryKeyConstraint(*KEY, name="kpi_reading_pkey"),
         _kpi_fk(),
         sa.CheckConstraint("subject_kind IN ('EMPLOYEE', 'ORG_UNIT')", name="reading_subject"),

@@ -53,6 +53,9 @@ class KpiReading(SQLModel, table=True):
     source_revision: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     received_at: datetime = timestamp_column()
     late: bool = False
+    # What the last replacement of this reading replaced (None: never replaced).
+    previous_revision: int | None = Field(default=None, sa_column=Column(BigInteger))
+    previous_components: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB))
 
 
 class QuarantinedReading(TenantRow, table=True):

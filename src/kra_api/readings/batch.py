@@ -58,6 +58,16 @@ class Checked:
 
 
 @dataclass
+class Prepared:
+    """A checked batch turned into stage records, unique by key, subjects resolved."""
+
+    records: list[staging.StageRecord]
+    resolved: list[int]  # indexes of the rows whose subject is known
+    superseded: int  # rows replaced by a later row of the same key in the batch
+    rejected: int
+
+
+@dataclass
 class Stored:
     """The counts of a stored batch and the indexes whose subject was known."""
 
@@ -109,15 +119,19 @@ class Ingestion:
             self._final = await repo.final_ranges(session, self.org_id)
         return self._final
 
-    def _records(
-        self, valid: Sequence[tuple[int, ValidReading]], final: list[Span]
-    ) -> tuple[list[staging.StageRecord], list[int], int]:
-        """Stage records unique by key (highest revision, then the last row, wins)."""
-        chosen: dict[tuple[object, ...], tuple[int, staging.StageRecord]] = {}
-        resolved: list[int] = []
+    async def prepare(self, session: AsyncSession, checked: Checked) -> Prepared:
+        """Resolve subjects and build stage records, unique by key (reads only)."""
+        valid = checked.valid
+        if not valid:
+            return Prepared([], [], 0, checked.rejected)
+        await self._resolve(session, [v for _, v in valid])
+        final = await self._late(session)
         starts = [lo for lo, _ in final]
+        subjects = self._subjects
+        chosen: dict[tuple[object, ...], staging.StageRecord] = {}
+        resolved: list[int] = []
         for i, v in valid:
-            subject_id = self._subjects.get((v.subject_kind, v.external_id))
+            subject_id = subjects.get((v.subject_kind, v.external_id))
             if subject_id is not None:
                 resolved.append(i)
             start = v.interval_start
@@ -125,32 +139,31 @@ class Ingestion:
             if starts:
                 at = bisect.bisect_right(starts, start) - 1
                 late = at >= 0 and start < final[at][1]
-            rec: staging.StageRecord = (
-                v.subject_kind,
-                subject_id,
-                v.external_id,
-                v.kpi_id,
-                start,
-                v.interval_end,
-                v.components,
-                v.source_revision,
-                late,
-            )
             subject: object = subject_id if subject_id is not None else ("?", v.external_id)
             key = (v.subject_kind, subject, v.kpi_id, start, v.interval_end)
             held = chosen.get(key)
-            if held is None or v.source_revision >= held[1][7]:
-                chosen[key] = (i, rec)
-        records = [rec for _, rec in chosen.values()]
-        return records, resolved, len(valid) - len(records)
+            # Sequential semantics: the highest revision wins, then the last row of it.
+            if held is None or v.source_revision >= held[7]:
+                chosen[key] = (
+                    v.subject_kind,
+                    subject_id,
+                    v.external_id,
+                    v.kpi_id,
+                    start,
+                    v.interval_end,
+                    v.components,
+                    v.source_revision,
+                    late,
+                )
+        records = list(chosen.values())
+        return Prepared(records, resolved, len(valid) - len(records), checked.rejected)
 
-    async def store(self, session: AsyncSession, checked: Checked) -> Stored:
-        """Merge the valid rows (unknown subjects go to the quarantine); audit corrections."""
-        counts = Counts(rejected=checked.rejected)
-        if not checked.valid:
-            return Stored(counts, [])
-        await self._resolve(session, [v for _, v in checked.valid])
-        records, resolved, superseded = self._records(checked.valid, await self._late(session))
+    async def write(self, session: AsyncSession, prepared: Prepared) -> Counts:
+        """Merge prepared records (unknown subjects into the quarantine); audit corrections."""
+        records = prepared.records
+        counts = Counts(rejected=prepared.rejected, unchanged=prepared.superseded)
+        if not records:
+            return counts
         months = {month_of(r[4]) for r in records if r[1] is not None} - self._months
         if months:
             await ensure_partitions(session, months)
@@ -161,10 +174,15 @@ class Ingestion:
         counts.inserted = merged.inserted
         counts.updated = merged.updated
         counts.quarantined = held
-        counts.unchanged = len(records) - held - merged.inserted - merged.updated + superseded
+        counts.unchanged += len(records) - held - merged.inserted - merged.updated
         for correction in merged.corrections:
             await self._audit(session, correction)
-        return Stored(counts, resolved)
+        return counts
+
+    async def store(self, session: AsyncSession, checked: Checked) -> Stored:
+        """Prepare and write a checked batch in one session."""
+        prepared = await self.prepare(session, checked)
+        return Stored(await self.write(session, prepared), prepared.resolved)
 
     async def _audit(self, session: AsyncSession, correction: dict[str, object]) -> None:
         key = {k: v for k, v in correction.items() if k not in {"before", "after"}}

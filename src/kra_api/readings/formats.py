@@ -32,6 +32,8 @@ EMPLOYEE_COLUMN = "employee_external_id"
 UNIT_COLUMN = "org_unit_external_id"
 FIXED_COLUMNS = (EMPLOYEE_COLUMN, UNIT_COLUMN, "kpi_code", "interval_start", "interval_end")
 REVISION_COLUMN = "source_revision"
+_MAX_CACHED_INSTANTS = 4096
+_parse_instant = dt.datetime.fromisoformat
 _CSV_NAMES = {
     "employeeExternalId": EMPLOYEE_COLUMN,
     "orgUnitExternalId": UNIT_COLUMN,
@@ -111,17 +113,66 @@ def _reading(
     )
 
 
+def _fast_reading(data: dict[str, Any], instants: dict[str, dt.datetime]) -> ReadingIn | None:
+    """A well-formed NDJSON object, read cheaply; None sends it through the full parser.
+
+    ``instants`` caches parsed timestamps: a file repeats the same few interval bounds.
+    """
+    code = data.get("kpiCode")
+    start = data.get("intervalStart")
+    end = data.get("intervalEnd")
+    employee = data.get("employeeExternalId")
+    unit = data.get("orgUnitExternalId")
+    revision = data.get("sourceRevision", 0)
+    raw = data.get("components")
+    if type(code) is not str or type(start) is not str or type(end) is not str:
+        return None
+    if type(revision) is not int or type(raw) is not list:
+        return None
+    if not (employee is None or type(employee) is str) or not (unit is None or type(unit) is str):
+        return None
+    try:
+        components = [(n, c["value"]) for c in raw if type(n := c["name"]) is str]
+        if len(components) != len(raw):
+            return None
+        if len(instants) > _MAX_CACHED_INSTANTS:
+            instants.clear()
+        interval_start = instants.get(start) or instants.setdefault(start, _parse_instant(start))
+        interval_end = instants.get(end) or instants.setdefault(end, _parse_instant(end))
+        return ReadingIn(
+            code,
+            interval_start,
+            interval_end,
+            components,
+            employee or None,
+            unit or None,
+            revision,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class Ndjson:
     """One JSON object per line, with the fields of KpiReadingInput."""
 
+    def __init__(self) -> None:
+        self._instants: dict[str, dt.datetime] = {}
+
     def parse(self, line: bytes) -> ReadingIn | FieldError | None:
         """The reading on ``line`` (blank lines hold none)."""
-        if not line.strip():
-            return None
         try:
             data = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
+            if not line.strip():
+                return None
             return FieldError("INVALID_JSON", f"not a JSON object: {exc}")
+        if type(data) is dict and data.keys() <= NDJSON_FIELDS:
+            fast = _fast_reading(data, self._instants)
+            if fast is not None:
+                return fast
+        return self._parse(data)
+
+    def _parse(self, data: Any) -> ReadingIn | FieldError:
         if not isinstance(data, dict):
             return FieldError("INVALID_JSON", "a line must hold one JSON object")
         unknown = sorted(set(data) - NDJSON_FIELDS)

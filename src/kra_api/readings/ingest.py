@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kra_api.auth.principal import Principal
 from kra_api.db.session import Database
 from kra_api.errors import FieldError
-from kra_api.readings.batch import Counts, Ingestion
+from kra_api.readings.batch import Counts, Ingestion, Prepared
 from kra_api.readings.formats import Csv, Format, Ndjson
 from kra_api.readings.lines import MAX_LINE, lines
 from kra_api.readings.schemas import ReadingIn
@@ -140,7 +140,7 @@ class StreamIngestion:
 
     async def run(self, body: AsyncIterable[bytes]) -> Summary:
         """Parse and merge the whole body; errors of the body itself propagate unchanged."""
-        queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=2)
+        queue: asyncio.Queue[Prepared | None] = asyncio.Queue(maxsize=2)
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(self._produce(body, queue))
@@ -151,8 +151,20 @@ class StreamIngestion:
             self.summary.counts = Counts(rejected=self.summary.counts.rejected)
         return self.summary
 
+    async def _prepare(self, batch: Batch) -> Prepared:
+        """Validate a batch and build its stage records; lookups (cached) on a session of
+        their own, so that this overlaps with the merge of the previous batch."""
+        readings = [r for _, r in batch]
+        async with self.database.session(self.org_id) as lookups:
+            checked = await self.ingestion.check(lookups, readings)
+            prepared = await self.ingestion.prepare(lookups, checked)
+        self.summary.counts.rejected += checked.rejected
+        for i, error in checked.errors:
+            self._reject(batch[i][0], readings[i], error)
+        return prepared
+
     async def _produce(
-        self, body: AsyncIterable[bytes], queue: asyncio.Queue[Batch | None]
+        self, body: AsyncIterable[bytes], queue: asyncio.Queue[Prepared | None]
     ) -> None:
         batch: Batch = []
         summary = self.summary
@@ -175,50 +187,44 @@ class StreamIngestion:
                 continue
             batch.append((number, parsed))
             if len(batch) >= self.batch_rows:
-                await queue.put(batch)
+                await queue.put(await self._prepare(batch))
                 batch = []
         if batch:
-            await queue.put(batch)
+            await queue.put(await self._prepare(batch))
         await queue.put(None)
 
-    async def _batch(
-        self, session: AsyncSession, batch: Batch
-    ) -> tuple[Counts, list[tuple[int, ReadingIn, FieldError]]]:
-        """Check a batch and store what passed (atomic: only while nothing failed)."""
-        readings = [r for _, r in batch]
-        checked = await self.ingestion.check(session, readings)
-        errors = [(batch[i][0], readings[i], e) for i, e in checked.errors]
-        if self.summary.atomic and (self.summary.error_count or errors):
-            return Counts(rejected=checked.rejected), errors
-        return (await self.ingestion.store(session, checked)).counts, errors
+    async def _write(self, session: AsyncSession, prepared: Prepared) -> Counts:
+        if self.summary.atomic and self.summary.error_count:
+            return Counts()  # it all rolls back: only the errors still matter
+        counts = await self.ingestion.write(session, prepared)
+        counts.rejected = 0  # counted when the batch was checked
+        return counts
 
-    def _take(self, counts: Counts, errors: list[tuple[int, ReadingIn, FieldError]]) -> None:
+    def _take(self, counts: Counts) -> None:
         self.summary.counts.add(counts)
-        for line, reading, error in errors:
-            self._reject(line, reading, error)
         if self.progress is not None:
             self.progress(self.summary)
 
-    async def _consume(self, queue: asyncio.Queue[Batch | None]) -> None:
+    async def _consume(self, queue: asyncio.Queue[Prepared | None]) -> None:
         if self.summary.atomic or self.summary.dry_run:
             await self._consume_in_one_transaction(queue)
             return
-        while (batch := await queue.get()) is not None:
+        while (prepared := await queue.get()) is not None:
             for attempt in range(_ATTEMPTS):
                 try:
                     async with self.database.session(self.org_id) as session, session.begin():
-                        outcome = await self._batch(session, batch)
+                        counts = await self._write(session, prepared)
                     break
                 except Exception as exc:  # rare: a deadlock with a concurrent merge
                     if _sqlstate(exc) not in _RETRYABLE or attempt == _ATTEMPTS - 1:
                         raise
-            self._take(*outcome)
+            self._take(counts)
         self.summary.committed = True
 
-    async def _consume_in_one_transaction(self, queue: asyncio.Queue[Batch | None]) -> None:
+    async def _consume_in_one_transaction(self, queue: asyncio.Queue[Prepared | None]) -> None:
         async with self.database.session(self.org_id) as session:
-            while (batch := await queue.get()) is not None:
-                self._take(*await self._batch(session, batch))
+            while (prepared := await queue.get()) is not None:
+                self._take(await self._write(session, prepared))
             if self.summary.dry_run or (self.summary.atomic and self.summary.error_count):
                 await session.rollback()
             else:

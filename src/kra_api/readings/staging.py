@@ -48,25 +48,13 @@ CREATE TEMP TABLE IF NOT EXISTS kra_reading_stage (
 TRUNCATE kra_reading_stage;
 """
 
-# prior: the stored rows of the staged keys, read by key (LIMIT 1 keeps it an index probe); they
-# tell inserts from replacements (RETURNING cannot read xmax on a partitioned table) and give
-# the audit log the values a correction replaces. merged: insert, or replace on a higher
-# revision or on an equal one with different values; the ORDER BY gives concurrent merges one
-# lock order. held: unknown subjects go to the quarantine under the same rules.
+# merged: insert, or replace on a higher revision or on an equal one with different values,
+# keeping what was replaced in previous_*; RETURNING reads those to tell inserts from
+# replacements and to audit corrections (RETURNING cannot see the old row, nor xmax on a
+# partitioned table, and probing every key first costs a third more). The ORDER BY gives
+# concurrent merges one lock order. held: unknown subjects go to the quarantine, same rules.
 _MERGE = """
-WITH prior AS MATERIALIZED (
-  SELECT s.subject_kind, s.subject_id, s.kpi_id, s.interval_start, s.interval_end,
-         p.components AS before, p.source_revision AS before_revision
-  FROM kra_reading_stage s
-  CROSS JOIN LATERAL (
-    SELECT r.components, r.source_revision FROM kpi_reading r
-    WHERE r.organization_id = $1 AND r.source = $2 AND r.subject_kind = s.subject_kind
-      AND r.subject_id = s.subject_id AND r.kpi_id = s.kpi_id
-      AND r.interval_start = s.interval_start AND r.interval_end = s.interval_end
-    LIMIT 1
-  ) p
-  WHERE s.subject_id IS NOT NULL
-), merged AS (
+WITH merged AS (
   INSERT INTO kpi_reading AS r (organization_id, source, subject_kind, subject_id, kpi_id,
     interval_start, interval_end, components, source_revision, received_at, late)
   SELECT $1, $2, s.subject_kind, s.subject_id, s.kpi_id, s.interval_start, s.interval_end,
@@ -76,11 +64,16 @@ WITH prior AS MATERIALIZED (
   ON CONFLICT (organization_id, source, subject_kind, subject_id, kpi_id, interval_start,
                interval_end) DO UPDATE
   SET components = excluded.components, source_revision = excluded.source_revision,
-      received_at = excluded.received_at, late = excluded.late
+      received_at = excluded.received_at, late = excluded.late,
+      previous_revision = r.source_revision, previous_components = r.components
   WHERE excluded.source_revision > r.source_revision
      OR (excluded.source_revision = r.source_revision AND excluded.components <> r.components)
-  RETURNING r.subject_kind, r.subject_id, r.kpi_id, r.interval_start, r.interval_end,
-            r.source_revision, r.components
+  RETURNING r.previous_revision IS NULL AS fresh,
+    CASE WHEN r.previous_revision = r.source_revision THEN jsonb_build_object(
+      'subjectKind', r.subject_kind, 'subjectId', r.subject_id, 'kpiId', r.kpi_id,
+      'intervalStart', r.interval_start, 'intervalEnd', r.interval_end,
+      'sourceRevision', r.source_revision, 'before', r.previous_components,
+      'after', r.components) END AS correction
 ), held AS (
   INSERT INTO kpi_reading_quarantine AS q (organization_id, source, subject_kind, external_id,
     kpi_id, interval_start, interval_end, components, source_revision, reason, received_at)
@@ -97,17 +90,10 @@ WITH prior AS MATERIALIZED (
      OR (excluded.source_revision = q.source_revision AND excluded.components <> q.components)
   RETURNING 1
 )
-SELECT
-  count(*) FILTER (WHERE p.subject_id IS NULL) AS inserted,
-  count(*) FILTER (WHERE p.subject_id IS NOT NULL) AS updated,
+SELECT count(*) FILTER (WHERE fresh) AS inserted, count(*) FILTER (WHERE NOT fresh) AS updated,
   (SELECT count(*) FROM held) AS held,
-  jsonb_agg(jsonb_build_object(
-      'subjectKind', m.subject_kind, 'subjectId', m.subject_id, 'kpiId', m.kpi_id,
-      'intervalStart', m.interval_start, 'intervalEnd', m.interval_end,
-      'sourceRevision', m.source_revision, 'before', p.before, 'after', m.components))
-    FILTER (WHERE p.before_revision = m.source_revision)::text AS corrections
-FROM merged m
-LEFT JOIN prior p USING (subject_kind, subject_id, kpi_id, interval_start, interval_end)
+  (jsonb_agg(correction) FILTER (WHERE correction IS NOT NULL))::text AS corrections
+FROM merged
 """
 
 
