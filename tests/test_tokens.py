@@ -20,7 +20,7 @@ def _claims(**override: object) -> dict[str, object]:
         "org": "acme",
         "roles": ["hr"],
         "iat": now,
-        "exp": now + 60,
+        "exp": now + 3600,  # built at collection time: must outlive a long test run
         "aud": "kra-api",
         "iss": "kra-api",
     }

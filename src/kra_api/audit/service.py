@@ -1,4 +1,8 @@
-"""Writes the append-only audit log; every mutation calls ``record`` in its own transaction."""
+"""Writes the append-only audit log; every mutation calls ``record`` in its own transaction.
+
+A user's entries name their employee record (``actor_employee_id``) so that the log can be
+filtered by actor; the lookup happens once per session (cached in ``session.info``).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,14 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from kra_api.auth.principal import Principal
-from kra_api.models import AuditEntry
+from kra_api.models import AuditEntry, Employee
+
+_ACTOR_CACHE = "audit_actor_employee"
 
 
 def _jsonable(value: Any) -> Any:
@@ -53,6 +60,8 @@ async def record(
     actor_employee_id: uuid.UUID | None = None,
 ) -> None:
     """Append one audit entry in the caller's transaction."""
+    if actor_employee_id is None:
+        actor_employee_id = await _actor_employee(session, principal)
     session.add(
         AuditEntry(
             organization_id=principal.organization_id,
@@ -68,3 +77,20 @@ async def record(
             request_id=principal.request_id,
         )
     )
+
+
+async def _actor_employee(session: AsyncSession, principal: Principal) -> uuid.UUID | None:
+    """The employee a user principal stands for; a found id is kept for the session (a token's
+    employee never changes), a missing one is looked up again (it may be created meanwhile)."""
+    external_id = principal.employee_external_id
+    if external_id is None:
+        return None
+    cache: dict[tuple[uuid.UUID, str], uuid.UUID | None] = session.info.setdefault(_ACTOR_CACHE, {})
+    key = (principal.organization_id, external_id)
+    if cache.get(key) is None:
+        stmt = select(col(Employee.id)).where(
+            col(Employee.organization_id) == principal.organization_id,
+            col(Employee.external_id) == external_id,
+        )
+        cache[key] = (await session.execute(stmt)).scalar_one_or_none()
+    return cache[key]

@@ -16,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from kra_api.config import Settings
+from kra_api.graphql.audit.entries import AuditQueries
 from kra_api.graphql.catalog.mutations import KpiMutations
 from kra_api.graphql.catalog.queries import catalogue
 from kra_api.graphql.catalog.types import CatalogueKpi
@@ -25,6 +26,9 @@ from kra_api.graphql.core.limits import NoRepeatedDirectives, max_top_level_muta
 from kra_api.graphql.core.node import Node, resolve_node, resolve_nodes
 from kra_api.graphql.core.permissions import Authenticated, CanRead
 from kra_api.graphql.core.scalars import SCALAR_MAP
+from kra_api.graphql.evaluations.bulk import EvaluationBulkMutations
+from kra_api.graphql.evaluations.mutations import EvaluationMutations
+from kra_api.graphql.evaluations.queries import EvaluationQueries
 from kra_api.graphql.goals.mutations import GoalMutations
 from kra_api.graphql.goals.revision_mutations import GoalRevisionMutations
 from kra_api.graphql.kras.item_mutations import KraItemMutations
@@ -41,7 +45,7 @@ from kra_api.graphql.viewer import Viewer, viewer_of
 
 
 @strawberry.type(description="Read the caller's organization.")
-class Query(ReadingQueries, ScorecardQueries):
+class Query(ReadingQueries, ScorecardQueries, EvaluationQueries, AuditQueries):
     node: Node | None = strawberry.field(
         resolver=resolve_node,
         permission_classes=[CanRead],
@@ -82,6 +86,8 @@ class Mutation(
     GoalRevisionMutations,
     ReadingMutations,
     SettingsMutations,
+    EvaluationMutations,
+    EvaluationBulkMutations,
 ):
     pass
 

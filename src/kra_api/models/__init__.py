@@ -3,9 +3,11 @@
 from kra_api.models.audit import AuditEntry
 from kra_api.models.auth import ApiKey, TenantLookup
 from kra_api.models.catalog import Kpi
+from kra_api.models.evaluations import Evaluation, EvaluationRevision
 from kra_api.models.goals import Goal
 from kra_api.models.kras import Kra, KraItem, KraSet
 from kra_api.models.orgs import Organization, OrgUnit, OrgUnitLeadership
+from kra_api.models.outbox import OutboxEvent
 from kra_api.models.people import Assignment, Employee, EmployeeIdentity, Role
 from kra_api.models.periods import Period
 from kra_api.models.readings import KpiReading, QuarantinedReading
@@ -16,6 +18,8 @@ __all__ = [
     "AuditEntry",
     "Employee",
     "EmployeeIdentity",
+    "Evaluation",
+    "EvaluationRevision",
     "Goal",
     "Kpi",
     "KpiReading",
@@ -25,6 +29,7 @@ __all__ = [
     "OrgUnit",
     "OrgUnitLeadership",
     "Organization",
+    "OutboxEvent",
     "Period",
     "QuarantinedReading",
     "Role",

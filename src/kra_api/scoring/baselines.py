@@ -1,14 +1,13 @@
 """Baselines of RELATIVE goals: the subject's value of the KPI in the previous period (§3).
 
-The seam for evaluation snapshots: scoring.md reads a baseline from the previous period's
-FINALIZED evaluation snapshot when there is one and computes it live otherwise. Evaluations do
-not exist yet, so ``load_baselines`` computes every baseline live; the evaluations issue adds a
-snapshot lookup in front of ``_live`` (one statement for all requests) and keeps ``_live`` for
-the rest.
+scoring.md reads a baseline from the previous period's FINALIZED evaluation snapshot when there
+is one and computes it live otherwise: ``load_baselines`` asks the snapshots first (one
+statement for all requests, ``kra_api.evaluations.baselines``) and computes the rest live.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Hashable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from kra_api.evaluations.baselines import frozen_baselines
 from kra_api.models import Period
 from kra_api.scoring.aggregates import load_sums
 from kra_api.scoring.engine import baseline_value
@@ -27,11 +27,14 @@ from kra_api.scoring.windows import DateRange, Group
 
 @dataclass(frozen=True)
 class BaselineRequest:
-    """One baseline wanted: a group over the previous period (its own key) and a KPI."""
+    """One baseline wanted: a group over the previous period (its own key) and a KPI; for an
+    employee's item also the employee and item scope, to find it in a finalized snapshot."""
 
     key: Hashable
     group: Group
     kpi: KpiInfo
+    employee_id: uuid.UUID | None = None
+    scope: str | None = None
 
 
 async def previous_period(session: AsyncSession, period: Period) -> Period | None:
@@ -53,7 +56,14 @@ async def load_baselines(
     """Each request's baseline (None: no previous period, no reading or min sample missed)."""
     if previous is None or not requests:
         return {r.key: None for r in requests}
-    return await _live(session, zone, previous, requests)
+    wanted = [
+        (r.key, r.employee_id, r.scope, r.kpi)
+        for r in requests
+        if r.employee_id is not None and r.scope is not None
+    ]
+    found = await frozen_baselines(session, previous, wanted) if wanted else {}
+    rest = [r for r in requests if r.key not in found]
+    return found | (await _live(session, zone, previous, rest) if rest else {})
 
 
 async def _live(

@@ -90,7 +90,9 @@ class Planner:
     def baseline_requests(self, previous: DateRange) -> list[BaselineRequest]:
         """One request per (employee, scope, KPI) whose goals use a RELATIVE version."""
         return [
-            BaselineRequest(key, self.group(key[0], key[1], previous), self.kpis[key[2]])
+            BaselineRequest(
+                key, self.group(key[0], key[1], previous), self.kpis[key[2]], key[0], key[1]
+            )
             for key in self._baselines
         ]
 

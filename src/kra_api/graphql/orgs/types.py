@@ -18,6 +18,7 @@ from kra_api.graphql.core.pagination import Connection
 
 if TYPE_CHECKING:
     from kra_api.graphql.catalog.types import KpiConnection
+    from kra_api.graphql.evaluations.types import EvaluationConnection, EvaluationFilter
     from kra_api.graphql.goals.types import GoalConnection, GoalFilter
     from kra_api.graphql.people.types import (
         Employee,
@@ -224,6 +225,21 @@ class Organization(Node):
         from kra_api.graphql.goals.queries import goals_connection
 
         return await goals_connection(info.context, first, after, filter)
+
+    @strawberry.field(
+        description="Evaluations the caller may read, newest first (created, id descending)."
+    )
+    async def evaluations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: Annotated[EvaluationFilter, strawberry.lazy("kra_api.graphql.evaluations.types")]
+        | None = None,
+    ) -> Annotated[EvaluationConnection, strawberry.lazy("kra_api.graphql.evaluations.types")]:
+        from kra_api.graphql.evaluations.queries import evaluations_connection
+
+        return await evaluations_connection(info.context, first, after, filter)
 
 
 async def _load_org(ctx: Context, org_id: uuid.UUID) -> Organization | None:

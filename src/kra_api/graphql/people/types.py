@@ -17,6 +17,7 @@ from kra_api.graphql.orgs.types import OrgUnit
 from kra_api.people.visibility import reviewers_of
 
 if TYPE_CHECKING:
+    from kra_api.graphql.evaluations.types import EvaluationConnection
     from kra_api.graphql.kras.types import KraSet
 
 
@@ -162,6 +163,14 @@ class Employee(Node):
     async def identities(self, info: Info) -> list[ExternalIdentity]:
         rows = await info.context.loaders.identities.load(self.row.id)
         return [ExternalIdentity(source=r.source, external_id=r.external_id) for r in rows]
+
+    @strawberry.field(description="This employee's evaluations the caller may read, newest first.")
+    async def evaluations(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[EvaluationConnection, strawberry.lazy("kra_api.graphql.evaluations.types")]:
+        from kra_api.graphql.evaluations.queries import evaluations_connection
+
+        return await evaluations_connection(info.context, first, after, None, self.row.id)
 
 
 @strawberry.input(description="Narrow the employee list (assignments in force today).")

@@ -10,10 +10,12 @@ import strawberry
 
 from kra_api.catalog import repository as catalog_repo
 from kra_api.errors import BadUserInput, Forbidden
+from kra_api.evaluations.repository import frozen_snapshots
 from kra_api.graphql.core.context import Context, Info
 from kra_api.graphql.core.ids import expect_id, parse_global_id
 from kra_api.graphql.core.node import register_composite_node
 from kra_api.graphql.core.permissions import CanRead
+from kra_api.graphql.evaluations.loaders import frozen_scorecard
 from kra_api.graphql.orgs.types import OrgUnit
 from kra_api.graphql.scoring.team_types import TeamScorecard, TrendGrain, TrendPoint
 from kra_api.graphql.scoring.types import Scorecard, components_out
@@ -41,7 +43,8 @@ def _prime(ctx: Context, run: ScoringRun) -> dict[uuid.UUID, uuid.UUID]:
 async def scorecard_of(
     ctx: Context, employee_id: uuid.UUID, period_id: uuid.UUID
 ) -> Scorecard | None:
-    """The live scorecard, None for unknown (or other tenants') ids; FORBIDDEN if not visible."""
+    """The scorecard, None for unknown (or other tenants') ids; FORBIDDEN if not visible. Live,
+    unless a FINALIZED evaluation froze it: then its snapshot (scoring.md §9)."""
     principal = ctx.require_principal()
     employee = await ctx.loaders.employee.load(employee_id)
     period = await ctx.loaders.period.load(period_id)
@@ -52,6 +55,10 @@ async def scorecard_of(
     span = (period.start_date, period.end_date)
     async with ctx.db.read() as session:
         await access.check_employee(session, principal, employee_id, span, today)
+        frozen = await frozen_snapshots(session, org.id, period.id, [employee_id])
+    if employee_id in frozen:
+        return await frozen_scorecard(ctx, frozen[employee_id], period)
+    async with ctx.db.read() as session:
         run = await score_period(session, org, period, [employee_id])
     return Scorecard.of(run.cards[employee_id], _prime(ctx, run))
 

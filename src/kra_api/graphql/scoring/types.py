@@ -186,14 +186,14 @@ class KraResult:
 
 
 @strawberry.type(
-    description="An employee's live scorecard for a period (final once an evaluation freezes "
-    "it). It always reflects every stored reading of the period."
+    description="An employee's scorecard for a period: live (every stored reading of the "
+    "period), or the frozen snapshot of a FINALIZED evaluation (`final: true`)."
 )
 class Scorecard(Node):
     card: strawberry.Private[scoring.Scorecard]
     kpi_of_item: strawberry.Private[dict[uuid.UUID, uuid.UUID]]
     final: bool = strawberry.field(
-        description="True when read from a finalized evaluation snapshot (not yet: always false)."
+        description="True when read from a finalized evaluation's frozen snapshot."
     )
     overall_score: decimal.Decimal | None = strawberry.field(
         description="Overall score after any gate cap, 2 decimals; null when NOT_RATED."
@@ -205,14 +205,21 @@ class Scorecard(Node):
     computed_at: dt.datetime = strawberry.field(description="When these numbers were computed.")
 
     @classmethod
-    def of(cls, card: scoring.Scorecard, kpi_of_item: dict[uuid.UUID, uuid.UUID]) -> Scorecard:
-        """Wrap a computed scorecard; ``kpi_of_item`` maps item ids to KPI ids."""
+    def of(
+        cls,
+        card: scoring.Scorecard,
+        kpi_of_item: dict[uuid.UUID, uuid.UUID],
+        *,
+        final: bool = False,
+    ) -> Scorecard:
+        """Wrap a computed (or, ``final``, a frozen) scorecard; ``kpi_of_item`` maps item ids
+        to KPI ids."""
         r = card.result
         return cls(
             id=to_composite_id("Scorecard", card.employee_id, card.period.id),
             card=card,
             kpi_of_item=kpi_of_item,
-            final=False,
+            final=final,
             overall_score=r.score,
             overall_status=RatingStatus(r.status.value),
             coverage=exact_out(r.coverage),

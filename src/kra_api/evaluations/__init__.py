@@ -1,0 +1,1 @@
+"""Evaluations: the review workflow around a scorecard, frozen snapshots, overrides, outbox."""

@@ -1,0 +1,1 @@
+"""GraphQL of evaluations: types, loaders, queries and the workflow mutations."""
