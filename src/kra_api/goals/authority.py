@@ -71,6 +71,21 @@ async def sets_directly(
     raise Forbidden(f"{principal.label} may not set goals for this {_word(kind)}")
 
 
+async def may_propose(
+    session: AsyncSession,
+    principal: Principal,
+    kind: GoalScopeKind,
+    scope_id: uuid.UUID,
+    day: dt.date,
+) -> bool:
+    """Whether the caller may propose (or simulate) goals of the scope from ``day``: hr and
+    admin on every scope, managers inside their subtree."""
+    if principal.is_hr_or_admin and not principal.is_integration:
+        return True
+    days = [await today(session, principal.organization_id), day]
+    return await _leads_scope(session, principal, kind, scope_id, days)
+
+
 async def require_proposer(
     session: AsyncSession,
     principal: Principal,
@@ -78,11 +93,8 @@ async def require_proposer(
     scope_id: uuid.UUID,
     day: dt.date,
 ) -> None:
-    """goalRevise: hr and admin on every scope, managers inside their subtree; else FORBIDDEN."""
-    if principal.is_hr_or_admin and not principal.is_integration:
-        return
-    days = [await today(session, principal.organization_id), day]
-    if not await _leads_scope(session, principal, kind, scope_id, days):
+    """goalRevise: ``may_propose``, else FORBIDDEN."""
+    if not await may_propose(session, principal, kind, scope_id, day):
         raise Forbidden(f"{principal.label} may not revise goals for this {_word(kind)}")
 
 

@@ -58,6 +58,13 @@ def _date_errors(data: GoalIn) -> list[FieldError]:
     return errors
 
 
+async def scope_exists(
+    session: AsyncSession, org: uuid.UUID, kind: GoalScopeKind, scope_id: uuid.UUID
+) -> bool:
+    """Whether the role, org unit or employee a goal is set for exists in the organization."""
+    return await session.get(_SCOPE_TABLES[kind], (org, scope_id)) is not None
+
+
 async def _checked(session: AsyncSession, org: uuid.UUID, data: GoalIn) -> list[FieldError]:
     """Every refusal of a goalSet input, in input order."""
     errors: list[FieldError] = []
@@ -89,7 +96,7 @@ async def set_goal(session: AsyncSession, principal: Principal, data: GoalIn) ->
     org = principal.organization_id
     line = (data.kpi_id, data.scope_kind.value, data.scope_id)
     direct = True  # an unknown scope is NOT_FOUND below, for every caller
-    if await session.get(_SCOPE_TABLES[data.scope_kind], (org, data.scope_id)) is not None:
+    if await scope_exists(session, org, data.scope_kind, data.scope_id):
         direct = await authority.sets_directly(
             session, principal, data.scope_kind, data.scope_id, data.effective_from
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -31,6 +31,14 @@ class Definitions:
             if start is not None and start <= day and (end is None or day < end):
                 return s
         return None
+
+    def put_in_force(self, kra_set: KraSet, kras: Sequence[Kra], items: Sequence[KraItem]) -> None:
+        """Make ``kra_set`` (with its KRAs and items) the only set of its role (what-if runs)."""
+        self.sets[kra_set.id] = kra_set
+        self.kras[kra_set.id] = list(kras)
+        for kra in kras:
+            self.items[kra.id] = [i for i in items if i.kra_id == kra.id]
+        self._by_role[kra_set.role_id] = [kra_set]
 
     def kpi_ids(self, set_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
         """Every KPI placed in these sets."""

@@ -27,6 +27,7 @@ from kra_api.scoring.goals_in_period import GoalBook, load_goals
 from kra_api.scoring.groups import team_group
 from kra_api.scoring.kpis import KpiInfo, load_kpis
 from kra_api.scoring.org_settings import engine_settings
+from kra_api.scoring.overrides import Overrides
 from kra_api.scoring.planning import Planner
 from kra_api.scoring.structure import Stint, Structure, load_structure
 from kra_api.scoring.windows import DateRange
@@ -88,10 +89,12 @@ async def score_period(
     employee_ids: Sequence[uuid.UUID] | None,
     *,
     team_unit: uuid.UUID | None = None,
+    overrides: Overrides | None = None,
 ) -> ScoringRun:
     """Scorecards of ``employee_ids`` (None: everyone assigned during the period).
 
     With ``team_unit``, also the sums of every KPI over that unit's subtree (team roll-up).
+    With ``overrides``, goal versions and a KRA set stand in for stored ones (what-if runs).
     """
     zone = ZoneInfo(org.timezone)
     settings = engine_settings(org)
@@ -106,6 +109,8 @@ async def score_period(
     placed = {e: _placement(structure, e, span) for e in employee_ids}
     roles = {stint.role_id for _, stint in placed.values() if stint is not None}
     definitions = await load_definitions(session, org.id, roles)
+    if overrides is not None:
+        overrides.apply(definitions)
     chosen: dict[uuid.UUID, KraSet | None] = {}
     for e, (day, stint) in placed.items():
         found = None
@@ -115,6 +120,8 @@ async def score_period(
     kpis = await load_kpis(session, org.id)
     used = definitions.kpi_ids({s.id for s in chosen.values() if s is not None})
     goals = await load_goals(session, org.id, sorted(used), span)
+    if overrides is not None:
+        goals = overrides.goals_with(goals)
     book = GoalBook(goals, structure)
     planner = Planner(structure, book, definitions, kpis, span, settings.revision_mode)
     for e, kra_set in chosen.items():

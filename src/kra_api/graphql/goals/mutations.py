@@ -20,7 +20,7 @@ from kra_api.graphql.goals.types import AnchorBasis, Goal, GoalScopeKind, Scorin
 from kra_api.scoring import anchors as engine_anchors
 from kra_api.scoring import goals as engine_goals
 
-_SCOPE_TYPES = {
+SCOPE_TYPES = {
     GoalScopeKind.ROLE: "Role",
     GoalScopeKind.ORG_UNIT: "OrgUnit",
     GoalScopeKind.EMPLOYEE: "Employee",
@@ -112,7 +112,7 @@ def goal_in(data: GoalSetInput) -> GoalIn:
     return GoalIn(
         kpi_id=expect_id(data.kpi_id, "Kpi"),
         scope_kind=engine_goals.GoalScopeKind(data.scope_kind.value),
-        scope_id=expect_id(data.scope_id, _SCOPE_TYPES[data.scope_kind]),
+        scope_id=expect_id(data.scope_id, SCOPE_TYPES[data.scope_kind]),
         effective_from=data.effective_from,
         effective_to=data.effective_to,
         mode=engine_anchors.ScoringMode((data.mode or ScoringMode.LINEAR).value),
