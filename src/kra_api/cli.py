@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -226,6 +227,39 @@ def catalogue_import(
         raise typer.Exit(2)
     err.print(f"[green]imported {len(imported)} KPI(s)[/green]")
     print("\n".join(imported))
+
+
+@app.command("import-readings")
+def import_readings(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="NDJSON or CSV.")],
+    source: Annotated[str, typer.Option(help="The sending system, e.g. wfm.")],
+    org: Annotated[
+        str | None, typer.Option(help="Organization slug (default: the only one).")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="ndjson or csv (default: name).")
+    ] = None,
+    atomic: Annotated[bool, typer.Option("--atomic", help="All lines or none.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and count only.")] = False,
+) -> None:
+    """Import readings from a file (.gz too) like POST /v1/readings; prints the JSON summary."""
+    import orjson
+
+    from kra_api.readings.importer import import_file
+
+    _, url = _settings_with_url()
+    size = file.stat().st_size
+    outcome = _run(
+        lambda: import_file(url, org, file, size, source, fmt=fmt, atomic=atomic, dry_run=dry_run)
+    )
+    if isinstance(outcome, str):
+        err.print(f"[red]error:[/red] {outcome}")
+        raise typer.Exit(2)
+    print(orjson.dumps(outcome, option=orjson.OPT_INDENT_2).decode())
+    if not outcome["committed"] and not dry_run:
+        raise typer.Exit(2)
+    if outcome["rejected"]:
+        raise typer.Exit(1)
 
 
 def main() -> None:
