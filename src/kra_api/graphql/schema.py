@@ -41,11 +41,12 @@ from kra_api.graphql.periods.mutations import PeriodMutations
 from kra_api.graphql.readings.mutations import ReadingMutations, ReadingQueries
 from kra_api.graphql.scoring.queries import ScorecardQueries
 from kra_api.graphql.scoring.settings import SettingsMutations
+from kra_api.graphql.scoring.simulation import SimulationQueries
 from kra_api.graphql.viewer import Viewer, viewer_of
 
 
 @strawberry.type(description="Read the caller's organization.")
-class Query(ReadingQueries, ScorecardQueries, EvaluationQueries, AuditQueries):
+class Query(ReadingQueries, ScorecardQueries, SimulationQueries, EvaluationQueries, AuditQueries):
     node: Node | None = strawberry.field(
         resolver=resolve_node,
         permission_classes=[CanRead],
