@@ -1,12 +1,17 @@
-"""kpiReadingsRecord: at most 1000 readings per call, atomic or not. Never commits."""
+"""kpiReadingsRecord: at most 1000 readings per call, atomic or not. Never commits.
+
+A call that stores or quarantines anything leaves one audit entry with its counts (corrections
+also get one each, with the values replaced); a replay that changes nothing leaves none.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kra_api.audit.service import record
 from kra_api.auth.principal import Principal
 from kra_api.errors import FieldError, Invalid
 from kra_api.readings.batch import Counts, Ingestion
@@ -43,4 +48,14 @@ async def record_readings(
     if errors and atomic:
         raise Invalid(errors)
     stored = await ingestion.store(session, checked)
-    return RecordResult(stored.counts, errors)
+    counts = stored.counts
+    if counts.inserted or counts.updated or counts.quarantined:
+        await record(
+            session,
+            principal,
+            action="kpiReadings.record",
+            entity_type="KpiReadingBatch",
+            entity_id=None,
+            after={"source": source, "atomic": atomic, **asdict(counts)},
+        )
+    return RecordResult(counts, errors)
