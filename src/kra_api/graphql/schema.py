@@ -34,6 +34,7 @@ from kra_api.graphql.goals.revision_mutations import GoalRevisionMutations
 from kra_api.graphql.kras.item_mutations import KraItemMutations
 from kra_api.graphql.kras.kra_mutations import KraMutations
 from kra_api.graphql.kras.set_mutations import KraSetMutations
+from kra_api.graphql.kras.smart import KraSmartQueries
 from kra_api.graphql.orgs.mutations import OrgUnitMutations
 from kra_api.graphql.orgs.types import Organization
 from kra_api.graphql.people.mutations import PeopleMutations
@@ -46,7 +47,14 @@ from kra_api.graphql.viewer import Viewer, viewer_of
 
 
 @strawberry.type(description="Read the caller's organization.")
-class Query(ReadingQueries, ScorecardQueries, SimulationQueries, EvaluationQueries, AuditQueries):
+class Query(
+    ReadingQueries,
+    ScorecardQueries,
+    SimulationQueries,
+    KraSmartQueries,
+    EvaluationQueries,
+    AuditQueries,
+):
     node: Node | None = strawberry.field(
         resolver=resolve_node,
         permission_classes=[CanRead],
