@@ -24,6 +24,7 @@ from kra_api.readings.schemas import KpiRule, ReadingIn, ValidReading, validate
 
 MAX_CACHED_SUBJECTS = 200_000  # bounds memory on endless streams of distinct ids
 Span = tuple[dt.datetime, dt.datetime]
+RETRY_NEW_AFTER = 8  # batches merged the careful way after one met stored keys
 
 
 @dataclass
@@ -86,16 +87,28 @@ class Ingestion:
         self._subjects: dict[repo.SubjectKey, uuid.UUID] = {}
         self._months: set[dt.date] = set()
         self._final: list[Span] | None = None
+        self._skip_new_tries = 0
 
-    async def check(self, session: AsyncSession, readings: Sequence[ReadingIn]) -> Checked:
-        """Validate every reading (paths relative to the reading)."""
-        unknown = {r.kpi_code for r in readings} - self._kpis.keys()
+    @property
+    def rules(self) -> dict[str, KpiRule]:
+        """The KPI rules learnt so far, by code (for formats that validate while parsing)."""
+        return self._kpis
+
+    async def check(
+        self, session: AsyncSession, readings: Sequence[ReadingIn | ValidReading]
+    ) -> Checked:
+        """Validate every reading (paths relative to the reading); validated ones pass."""
+        unknown = {r.kpi_code for r in readings if type(r) is ReadingIn} - self._kpis.keys()
         if unknown:
             self._kpis.update(await repo.kpi_rules(session, self.org_id, unknown))
         now = dt.datetime.now(dt.UTC)
         checked = Checked()
         kpis = self._kpis
         for i, reading in enumerate(readings):
+            if type(reading) is ValidReading:
+                checked.valid.append((i, reading))
+                continue
+            assert isinstance(reading, ReadingIn)
             outcome = validate(reading, kpis.get(reading.kpi_code), now)
             if isinstance(outcome, ValidReading):
                 checked.valid.append((i, outcome))
@@ -139,8 +152,9 @@ class Ingestion:
             if starts:
                 at = bisect.bisect_right(starts, start) - 1
                 late = at >= 0 and start < final[at][1]
-            subject: object = subject_id if subject_id is not None else ("?", v.external_id)
-            key = (v.subject_kind, subject, v.kpi_id, start, v.interval_end)
+            # uuid ints hash in C (UUID.__hash__ is Python); unknown subjects key by their id.
+            subject = subject_id.int if subject_id is not None else v.external_id
+            key = (subject, v.kpi_id.int, start, v.interval_end)
             held = chosen.get(key)
             # Sequential semantics: the highest revision wins, then the last row of it.
             if held is None or v.source_revision >= held[7]:
@@ -158,18 +172,31 @@ class Ingestion:
         records = list(chosen.values())
         return Prepared(records, resolved, len(valid) - len(records), checked.rejected)
 
-    async def write(self, session: AsyncSession, prepared: Prepared) -> Counts:
-        """Merge prepared records (unknown subjects into the quarantine); audit corrections."""
+    async def write(
+        self, session: AsyncSession, prepared: Prepared, *, own_transaction: bool = False
+    ) -> Counts:
+        """Merge prepared records (unknown subjects into the quarantine); audit corrections.
+
+        ``own_transaction``: this batch is alone in its transaction, so it may first try the
+        cheaper insert of new keys (after a batch met stored keys, the next few do not try).
+        """
         records = prepared.records
         counts = Counts(rejected=prepared.rejected, unchanged=prepared.superseded)
         if not records:
             return counts
-        months = {month_of(r[4]) for r in records if r[1] is not None} - self._months
+        starts = {r[4] for r in records if r[1] is not None}  # few distinct instants
+        months = {month_of(start) for start in starts} - self._months
         if months:
             await ensure_partitions(session, months)
             self._months |= months
         received_at = dt.datetime.now(dt.UTC)
-        merged = await staging.merge(session, self.org_id, self.source, received_at, records)
+        try_new = own_transaction and self._skip_new_tries == 0
+        self._skip_new_tries = max(0, self._skip_new_tries - 1)
+        merged = await staging.merge(
+            session, self.org_id, self.source, received_at, records, try_new=try_new
+        )
+        if merged.conflicted:
+            self._skip_new_tries = RETRY_NEW_AFTER
         held = sum(1 for r in records if r[1] is None)
         counts.inserted = merged.inserted
         counts.updated = merged.updated

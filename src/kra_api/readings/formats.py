@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import orjson
 
 from kra_api.errors import FieldError
+from kra_api.readings.fastpath import Span, valid_ndjson
 from kra_api.readings.lines import BadBody
-from kra_api.readings.schemas import ReadingIn
+from kra_api.readings.schemas import FUTURE_SLACK, KpiRule, ReadingIn, ValidReading
 
 NDJSON_FIELDS = frozenset(
     {
@@ -47,7 +48,10 @@ _CSV_NAMES = {
 class Format(Protocol):
     """Parses the lines of one body."""
 
-    def parse(self, line: bytes) -> ReadingIn | FieldError | None:
+    def prime(self, rules: Mapping[str, KpiRule], now: dt.datetime) -> None:
+        """Known KPIs and the current time, for formats that validate while parsing."""
+
+    def parse(self, line: bytes) -> ReadingIn | ValidReading | FieldError | None:
         """The reading on ``line``; None for a line that holds none (blank, a header)."""
 
     def field(self, reading: ReadingIn | None, path: tuple[str, ...]) -> list[str]:
@@ -157,9 +161,17 @@ class Ndjson:
 
     def __init__(self) -> None:
         self._instants: dict[str, dt.datetime] = {}
+        self._spans: dict[tuple[str, str], Span] = {}
+        self._rules: Mapping[str, KpiRule] = {}
+        self._horizon = dt.datetime.min.replace(tzinfo=dt.UTC)
 
-    def parse(self, line: bytes) -> ReadingIn | FieldError | None:
-        """The reading on ``line`` (blank lines hold none)."""
+    def prime(self, rules: Mapping[str, KpiRule], now: dt.datetime) -> None:
+        """Let well-formed lines of known KPIs be validated as they are parsed."""
+        self._rules = rules
+        self._horizon = now + FUTURE_SLACK
+
+    def parse(self, line: bytes) -> ReadingIn | ValidReading | FieldError | None:
+        """The reading on ``line`` (blank lines hold none), validated when it is simple."""
         try:
             data = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
@@ -167,6 +179,9 @@ class Ndjson:
                 return None
             return FieldError("INVALID_JSON", f"not a JSON object: {exc}")
         if type(data) is dict and data.keys() <= NDJSON_FIELDS:
+            valid = valid_ndjson(data, self._rules, self._horizon, self._spans)
+            if valid is not None:
+                return valid
             fast = _fast_reading(data, self._instants)
             if fast is not None:
                 return fast
@@ -226,6 +241,9 @@ class Csv:
         fixed = {*FIXED_COLUMNS, REVISION_COLUMN}
         self._components = [(i, c) for i, c in enumerate(columns) if c not in fixed]
         self.columns = columns
+
+    def prime(self, rules: Mapping[str, KpiRule], now: dt.datetime) -> None:
+        """CSV rows always take the full validation."""
 
     def parse(self, line: bytes) -> ReadingIn | FieldError | None:
         """The reading on ``line``; the first non-blank line is the header."""

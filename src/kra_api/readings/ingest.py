@@ -10,6 +10,7 @@ the file safely); with ``atomic`` or ``dry_run`` one transaction holds them all.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import heapq
 import uuid
 from collections.abc import AsyncIterable, Callable
@@ -24,13 +25,13 @@ from kra_api.errors import FieldError
 from kra_api.readings.batch import Counts, Ingestion, Prepared
 from kra_api.readings.formats import Csv, Format, Ndjson
 from kra_api.readings.lines import MAX_LINE, lines
-from kra_api.readings.schemas import ReadingIn
+from kra_api.readings.schemas import ReadingIn, ValidReading
 
 MAX_REPORTED_ERRORS = 1000
 BATCH_ROWS = 5000
 _RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure: the batch reruns
 _ATTEMPTS = 3
-Batch = list[tuple[int, ReadingIn]]
+Batch = list[tuple[int, ReadingIn | ValidReading]]
 
 
 @dataclass(frozen=True, order=True)
@@ -160,7 +161,9 @@ class StreamIngestion:
             prepared = await self.ingestion.prepare(lookups, checked)
         self.summary.counts.rejected += checked.rejected
         for i, error in checked.errors:
-            self._reject(batch[i][0], readings[i], error)
+            reading = readings[i]
+            self._reject(batch[i][0], reading if type(reading) is ReadingIn else None, error)
+        self.format.prime(self.ingestion.rules, dt.datetime.now(dt.UTC))
         return prepared
 
     async def _produce(
@@ -169,7 +172,7 @@ class StreamIngestion:
         batch: Batch = []
         summary = self.summary
         async for number, line in lines(body):
-            if number % 512 == 0:
+            if number % 64 == 0:
                 await asyncio.sleep(0)  # let the merging task take its results as they come
             if line is None:
                 summary.lines += 1
@@ -193,10 +196,10 @@ class StreamIngestion:
             await queue.put(await self._prepare(batch))
         await queue.put(None)
 
-    async def _write(self, session: AsyncSession, prepared: Prepared) -> Counts:
+    async def _write(self, session: AsyncSession, prepared: Prepared, alone: bool) -> Counts:
         if self.summary.atomic and self.summary.error_count:
             return Counts()  # it all rolls back: only the errors still matter
-        counts = await self.ingestion.write(session, prepared)
+        counts = await self.ingestion.write(session, prepared, own_transaction=alone)
         counts.rejected = 0  # counted when the batch was checked
         return counts
 
@@ -213,7 +216,7 @@ class StreamIngestion:
             for attempt in range(_ATTEMPTS):
                 try:
                     async with self.database.session(self.org_id) as session, session.begin():
-                        counts = await self._write(session, prepared)
+                        counts = await self._write(session, prepared, alone=True)
                     break
                 except Exception as exc:  # rare: a deadlock with a concurrent merge
                     if _sqlstate(exc) not in _RETRYABLE or attempt == _ATTEMPTS - 1:
@@ -224,7 +227,7 @@ class StreamIngestion:
     async def _consume_in_one_transaction(self, queue: asyncio.Queue[Prepared | None]) -> None:
         async with self.database.session(self.org_id) as session:
             while (prepared := await queue.get()) is not None:
-                self._take(await self._write(session, prepared))
+                self._take(await self._write(session, prepared, alone=False))
             if self.summary.dry_run or (self.summary.atomic and self.summary.error_count):
                 await session.rollback()
             else:

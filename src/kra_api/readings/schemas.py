@@ -25,9 +25,9 @@ MAX_FRACTION_DIGITS = 6
 EMPLOYEE = "EMPLOYEE"
 ORG_UNIT = "ORG_UNIT"
 _INTEGER_LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
-_REVISION_MIN, _REVISION_END = -(2**63), 2**63
+REVISION_MIN, REVISION_END = -(2**63), 2**63
 # The common shape, already a valid JSON number: no exponent, sign, or leading zero to normalize.
-_PLAIN = re.compile(r"-?(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,6})?")
+PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,19})(?:\.[0-9]{1,6})?")
 
 
 class ReadingIn(NamedTuple):
@@ -82,7 +82,7 @@ def check_source(source: str, *path: str) -> list[FieldError]:
 
 def json_number(value: Any) -> str | FieldError:
     """The value as a JSON number literal, or why it is refused (path left empty)."""
-    if type(value) is str and _PLAIN.fullmatch(value):
+    if type(value) is str and PLAIN_DECIMAL.fullmatch(value):
         return value
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         return FieldError("INVALID", 'a component value must be a decimal string, e.g. "12.5"')
@@ -184,7 +184,7 @@ def _valid_fast(reading: ReadingIn, kpi: KpiRule, horizon: dt.datetime) -> Valid
     start, end = reading.interval_start, reading.interval_end
     if start.tzinfo is None or end.tzinfo is None or not start < end <= horizon:
         return None
-    if end - start > MAX_INTERVAL or not _REVISION_MIN <= reading.source_revision < _REVISION_END:
+    if end - start > MAX_INTERVAL or not REVISION_MIN <= reading.source_revision < REVISION_END:
         return None
     if kpi.subject == EMPLOYEE:
         external_id, other = reading.employee_external_id, reading.org_unit_external_id
@@ -196,13 +196,10 @@ def _valid_fast(reading: ReadingIn, kpi: KpiRule, horizon: dt.datetime) -> Valid
     given = reading.components
     if len(given) != len(names):
         return None
-    values = dict(given)
-    if len(values) != len(names):
-        return None
     members = []
-    for key, name in zip(kpi.json_keys, names, strict=True):
-        value = values.get(name)
-        if type(value) is not str or not _PLAIN.fullmatch(value):
+    # Senders usually keep the KPI's order; any other order takes the full path.
+    for (name, value), expected, key in zip(given, names, kpi.json_keys, strict=True):
+        if name != expected or type(value) is not str or not PLAIN_DECIMAL.fullmatch(value):
             return None
         members.append(key + value)
     return ValidReading(
@@ -225,7 +222,7 @@ def validate(
         if fast is not None:
             return fast
     errors = _interval(reading, now)
-    if not _REVISION_MIN <= reading.source_revision < _REVISION_END:
+    if not REVISION_MIN <= reading.source_revision < REVISION_END:
         message = "sourceRevision must fit in 64 bits"
         errors.append(FieldError("OUT_OF_RANGE", message, ("sourceRevision",)))
     if kpi is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 COLUMNS = (
@@ -41,26 +42,50 @@ CREATE TEMP TABLE IF NOT EXISTS kra_reading_stage (
   kpi_id uuid NOT NULL,
   interval_start timestamptz NOT NULL,
   interval_end timestamptz NOT NULL,
-  components jsonb NOT NULL,
+  components text NOT NULL,
   source_revision bigint NOT NULL,
   late boolean NOT NULL
 ) ON COMMIT DELETE ROWS;
 TRUNCATE kra_reading_stage;
 """
 
-# merged: insert, or replace on a higher revision or on an equal one with different values,
-# keeping what was replaced in previous_*; RETURNING reads those to tell inserts from
-# replacements and to audit corrections (RETURNING cannot see the old row, nor xmax on a
-# partitioned table, and probing every key first costs a third more). The ORDER BY gives
-# concurrent merges one lock order. held: unknown subjects go to the quarantine, same rules.
-_MERGE = """
-WITH merged AS (
-  INSERT INTO kpi_reading AS r (organization_id, source, subject_kind, subject_id, kpi_id,
-    interval_start, interval_end, components, source_revision, received_at, late)
+# Unknown subjects go to the quarantine under the same revision rules.
+_HOLD = """
+  INSERT INTO kpi_reading_quarantine AS q (organization_id, source, subject_kind, external_id,
+    kpi_id, interval_start, interval_end, components, source_revision, reason, received_at)
+  SELECT $1, $2, s.subject_kind, s.external_id, s.kpi_id, s.interval_start, s.interval_end,
+         s.components::jsonb, s.source_revision,
+         CASE s.subject_kind WHEN 'EMPLOYEE' THEN 'UNKNOWN_EMPLOYEE' ELSE 'UNKNOWN_ORG_UNIT' END,
+         $3
+  FROM kra_reading_stage s WHERE s.subject_id IS NULL
+  ORDER BY s.kpi_id, s.external_id, s.interval_start, s.interval_end
+  ON CONFLICT ON CONSTRAINT kpi_reading_quarantine_key DO UPDATE
+  SET components = excluded.components, source_revision = excluded.source_revision,
+      received_at = excluded.received_at, reason = excluded.reason
+  WHERE excluded.source_revision > q.source_revision
+     OR (excluded.source_revision = q.source_revision AND excluded.components <> q.components)
+  RETURNING 1
+"""
+_ROWS = """
   SELECT $1, $2, s.subject_kind, s.subject_id, s.kpi_id, s.interval_start, s.interval_end,
-         s.components, s.source_revision, $3, s.late
+         s.components::jsonb, s.source_revision, $3, s.late
   FROM kra_reading_stage s WHERE s.subject_id IS NOT NULL
   ORDER BY s.kpi_id, s.subject_id, s.interval_start, s.interval_end
+"""
+_INTO = """
+  INSERT INTO kpi_reading AS r (organization_id, source, subject_kind, subject_id, kpi_id,
+    interval_start, interval_end, components, source_revision, received_at, late)
+"""
+# Insert, or replace on a higher revision or on an equal one with different values, keeping
+# what was replaced in previous_*: RETURNING reads those to tell inserts from replacements and
+# to audit corrections (RETURNING cannot see the old row, nor xmax on a partitioned table, and
+# probing every key first costs a third more). The ORDER BY gives concurrent merges one lock
+# order.
+_MERGE = (  # constant fragments only: nothing of the input is ever spliced into SQL
+    "WITH merged AS ("  # noqa: S608
+    + _INTO
+    + _ROWS
+    + """
   ON CONFLICT (organization_id, source, subject_kind, subject_id, kpi_id, interval_start,
                interval_end) DO UPDATE
   SET components = excluded.components, source_revision = excluded.source_revision,
@@ -74,27 +99,28 @@ WITH merged AS (
       'intervalStart', r.interval_start, 'intervalEnd', r.interval_end,
       'sourceRevision', r.source_revision, 'before', r.previous_components,
       'after', r.components) END AS correction
-), held AS (
-  INSERT INTO kpi_reading_quarantine AS q (organization_id, source, subject_kind, external_id,
-    kpi_id, interval_start, interval_end, components, source_revision, reason, received_at)
-  SELECT $1, $2, s.subject_kind, s.external_id, s.kpi_id, s.interval_start, s.interval_end,
-         s.components, s.source_revision,
-         CASE s.subject_kind WHEN 'EMPLOYEE' THEN 'UNKNOWN_EMPLOYEE' ELSE 'UNKNOWN_ORG_UNIT' END,
-         $3
-  FROM kra_reading_stage s WHERE s.subject_id IS NULL
-  ORDER BY s.kpi_id, s.external_id, s.interval_start, s.interval_end
-  ON CONFLICT ON CONSTRAINT kpi_reading_quarantine_key DO UPDATE
-  SET components = excluded.components, source_revision = excluded.source_revision,
-      received_at = excluded.received_at, reason = excluded.reason
-  WHERE excluded.source_revision > q.source_revision
-     OR (excluded.source_revision = q.source_revision AND excluded.components <> q.components)
-  RETURNING 1
-)
+), held AS ("""
+    + _HOLD
+    + """)
 SELECT count(*) FILTER (WHERE fresh) AS inserted, count(*) FILTER (WHERE NOT fresh) AS updated,
   (SELECT count(*) FROM held) AS held,
   (jsonb_agg(correction) FILTER (WHERE correction IS NOT NULL))::text AS corrections
 FROM merged
 """
+)
+# New keys only: a plain INSERT skips ON CONFLICT's speculative insertion (a fifth of the
+# cost). A key that exists raises a unique violation and the batch takes _MERGE instead.
+_ADD = (
+    "WITH added AS ("  # noqa: S608
+    + _INTO
+    + _ROWS
+    + " RETURNING 1), held AS ("
+    + _HOLD
+    + """)
+SELECT (SELECT count(*) FROM added) AS inserted, 0 AS updated,
+  (SELECT count(*) FROM held) AS held, NULL::text AS corrections
+"""
+)
 
 
 @dataclass
@@ -104,6 +130,7 @@ class Merged:
     inserted: int = 0
     updated: int = 0
     corrections: list[dict[str, Any]] = field(default_factory=list)
+    conflicted: bool = False  # the new-keys attempt met a stored key
 
 
 async def _driver(session: AsyncSession) -> Any:
@@ -118,8 +145,14 @@ async def merge(
     source: str,
     received_at: dt.datetime,
     records: Sequence[StageRecord],
+    *,
+    try_new: bool = False,
 ) -> Merged:
-    """Stage ``records`` (unique by key) and merge them in the session's transaction."""
+    """Stage ``records`` (unique by key) and merge them in the session's transaction.
+
+    ``try_new`` first inserts them as new keys inside a savepoint (keep it to transactions
+    with one batch: many subtransactions slow every snapshot of the server).
+    """
     if not records:
         return Merged()
     driver = await _driver(session)
@@ -127,12 +160,27 @@ async def merge(
     await driver.copy_records_to_table("kra_reading_stage", records=records, columns=COLUMNS)
     # A fresh statement per batch: a plan cached earlier in this transaction would not see a
     # month partition attached since (it keeps the parent's old partition list).
-    statement = await driver.prepare(_MERGE)
-    row = await statement.fetchrow(org_id, source, received_at)
+    row = None
+    conflicted = False
+    if try_new:
+        await driver.execute("SAVEPOINT kra_merge_new")
+        try:
+            row = await (await driver.prepare(_ADD)).fetchrow(org_id, source, received_at)
+        except asyncpg.UniqueViolationError:
+            await driver.execute("ROLLBACK TO SAVEPOINT kra_merge_new")
+            conflicted = True
+        await driver.execute("RELEASE SAVEPOINT kra_merge_new")
+    if row is None:
+        row = await (await driver.prepare(_MERGE)).fetchrow(org_id, source, received_at)
     # As text: the connection's JSON codec would turn exact values into floats.
     corrections = (
         json.loads(row["corrections"], parse_float=Decimal, parse_int=Decimal)
         if row["corrections"]
         else []
     )
-    return Merged(inserted=row["inserted"], updated=row["updated"], corrections=corrections)
+    return Merged(
+        inserted=row["inserted"],
+        updated=row["updated"],
+        corrections=corrections,
+        conflicted=conflicted,
+    )

@@ -1,0 +1,372 @@
+"""Ingestion benchmark: readings/s through POST /v1/readings (NDJSON over real HTTP), through
+kpiReadingsRecord (batches of 1000), and the floor: asyncpg COPY of the same rows into the same
+table. Also the peak RSS of the API process while it streams the NDJSON body.
+
+    uv run python bench/ingest.py [--rows 1000000] [--employees 200] [--graphql-rows N]
+
+Uses KRA_DATABASE_URL's server (else the embedded one) with a fresh database, dropped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kra_api.auth.principal import system_principal
+from kra_api.bootstrap import create_api_key, create_org
+from kra_api.catalog import service as catalog
+from kra_api.config import Settings
+from kra_api.db import migrate
+from kra_api.db.admin import drop_database, ensure_database
+from kra_api.db.embedded import start_embedded
+from kra_api.db.session import Database
+from kra_api.people import service as people
+from readings_data import KPIS, employee_ids, read_ndjson, write_ndjson
+
+RECORD = """mutation($input: KpiReadingsRecordInput!) { kpiReadingsRecord(input: $input) {
+  inserted updated unchanged quarantined rejected userErrors { code field message } } }"""
+COPY_CPU = [0.0]  # backend CPU seconds of the last COPY floor run
+COLUMNS = (
+    "organization_id",
+    "source",
+    "subject_kind",
+    "subject_id",
+    "kpi_id",
+    "interval_start",
+    "interval_end",
+    "components",
+    "source_revision",
+    "received_at",
+    "late",
+)
+
+
+async def _prepare(url: str, employees: list[str]) -> dict[str, Any]:
+    """An organization with the KPIs and employees; returns ids and credentials."""
+    database = Database(url, set_role=True, pool_size=2, max_overflow=0)
+    try:
+        org = await create_org(database, name="Bench BPO", slug="bench", timezone="UTC")
+        principal = system_principal(org.id, "bench")
+        async with database.session(org.id) as session, session.begin():
+            kpis = await catalog.import_catalogue(session, principal, list(KPIS))
+            for start in range(0, len(employees), 100):
+                rows = [
+                    people.EmployeeIn(external_id=e, name=f"Agent {e}")
+                    for e in employees[start : start + 100]
+                ]
+                await people.upsert_employees(session, principal, rows)
+        async with database.session(org.id) as session:
+            found = await people.repo.employees_by_external_id(session, org.id, employees)
+        key = await create_api_key(database, org.id, name="bench", scopes=["readings:write"])
+        return {
+            "org": org.id,
+            "key": key,
+            "kpis": {k.code: k.id for k in kpis},
+            "components": {k.code: [c["name"] for c in k.components] for k in kpis},
+            "employees": {e: found[e].id for e in employees},
+        }
+    finally:
+        await database.dispose()
+
+
+def _cpu(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _backends(database: str) -> list[psutil.Process]:
+    """The PostgreSQL backends of ``database`` (when the server runs on this machine)."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            if database in " ".join(process.info["cmdline"] or []):
+                found.append(process)
+        except psutil.Error:
+            pass
+    return found
+
+
+class CpuMeter:
+    """CPU seconds used by the API process and the database's backends: unlike wall time,
+    these hold on a busy machine."""
+
+    def __init__(self, database: str, api: psutil.Process | None) -> None:
+        self.database, self.api = database, api
+        self._start: dict[int, float] = {}
+        self.used = (0.0, 0.0)
+
+    def _now(self) -> dict[int, float]:
+        return {p.pid: _cpu([p]) for p in _backends(self.database)}
+
+    def __enter__(self) -> CpuMeter:
+        self._api = _cpu([self.api]) if self.api else 0.0
+        self._start = self._now()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        # Backends that appear meanwhile count from zero; ones that exit are lost (keep them).
+        pg = sum(cpu - self._start.get(pid, 0.0) for pid, cpu in self._now().items())
+        api = (_cpu([self.api]) if self.api else 0.0) - self._api
+        self.used = (api, pg)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """uvicorn serving the app in a subprocess, and a sampler of its peak RSS."""
+
+    def __init__(self, url: str) -> None:
+        self.port = _free_port()
+        env = {**os.environ, "KRA_DATABASE_URL": url, "KRA_ENV": "development"}
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "kra_api.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+        ]
+        self.process = subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.peak = 0
+        self._sampling = False
+
+    def wait_ready(self) -> None:
+        """Block until /healthz answers."""
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the API did not start")
+
+    def rss(self) -> int:
+        """Resident memory of the API process now."""
+        return int(psutil.Process(self.process.pid).memory_info().rss)
+
+    def _sample(self) -> None:
+        while self._sampling:
+            self.peak = max(self.peak, self.rss())
+            time.sleep(0.01)
+
+    def sampling(self) -> threading.Thread:
+        """Start sampling the RSS; stop with stop_sampling()."""
+        self.peak = self.rss()
+        self._sampling = True
+        thread = threading.Thread(target=self._sample, daemon=True)
+        thread.start()
+        return thread
+
+    def stop_sampling(self, thread: threading.Thread) -> None:
+        """Stop the sampler."""
+        self._sampling = False
+        thread.join()
+
+    def stop(self) -> None:
+        """Terminate the server."""
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with path.open("rb") as body:
+        while chunk := body.read(size):
+            yield chunk
+
+
+def run_ndjson(server: Server, key: str, path: Path) -> tuple[float, dict[str, Any]]:
+    """Stream the file to POST /v1/readings; returns (seconds, summary)."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/x-ndjson"}
+    started = time.perf_counter()
+    response = httpx.post(
+        f"{server.base}/v1/readings?source=bench",
+        content=_file_chunks(path),
+        headers=headers,
+        timeout=3600,
+    )
+    elapsed = time.perf_counter() - started
+    response.raise_for_status()
+    summary: dict[str, Any] = response.json()
+    return elapsed, summary
+
+
+def run_graphql(server: Server, key: str, path: Path, rows: int) -> tuple[float, int]:
+    """kpiReadingsRecord in batches of 1000; returns (seconds, readings inserted)."""
+    headers = {"Authorization": f"Bearer {key}"}
+    inserted = 0
+    batch: list[dict[str, object]] = []
+    elapsed = 0.0
+    with httpx.Client(base_url=server.base, headers=headers, timeout=3600) as client:
+
+        def send() -> None:
+            nonlocal inserted, elapsed
+            variables = {"input": {"source": "bench", "readings": batch}}
+            started = time.perf_counter()
+            body = client.post("/graphql", json={"query": RECORD, "variables": variables}).json()
+            elapsed += time.perf_counter() - started
+            payload = body["data"]["kpiReadingsRecord"]
+            assert payload["userErrors"] == [], payload["userErrors"][:3]
+            inserted += payload["inserted"]
+
+        for n, row in enumerate(read_ndjson(path)):
+            if n >= rows:
+                break
+            batch.append(row)
+            if len(batch) == 1000:
+                send()
+                batch = []
+        if batch:
+            send()
+    return elapsed, inserted
+
+
+def _components(values: Any) -> str:
+    return "{" + ",".join(f'"{v["name"]}":{v["value"]}' for v in values) + "}"
+
+
+async def run_copy(url: str, ids: dict[str, Any], path: Path) -> tuple[float, int]:
+    """The floor: COPY the same rows straight into kpi_reading; returns (seconds, rows)."""
+    now = dt.datetime.now(dt.UTC)
+    records = [
+        (
+            ids["org"],
+            "bench",
+            "EMPLOYEE",
+            ids["employees"][row["employeeExternalId"]],
+            ids["kpis"][row["kpiCode"]],
+            dt.datetime.fromisoformat(str(row["intervalStart"])),
+            dt.datetime.fromisoformat(str(row["intervalEnd"])),
+            _components(row["components"]),
+            0,
+            now,
+            False,
+        )
+        for row in read_ndjson(path)
+    ]
+    connection = await asyncpg.connect(url)
+    try:
+        months = sorted({r[5].date().replace(day=1) for r in records})
+        for month in months:  # normally made by the NDJSON run already; not timed
+            await connection.fetchval("SELECT kra_reading_partition($1)", month)
+        backend = psutil.Process(await connection.fetchval("SELECT pg_backend_pid()"))
+        cpu = _cpu([backend])
+        started = time.perf_counter()
+        await connection.copy_records_to_table("kpi_reading", records=records, columns=COLUMNS)
+        elapsed = time.perf_counter() - started
+        COPY_CPU[0] = _cpu([backend]) - cpu
+        return elapsed, len(records)
+    finally:
+        await connection.close()
+
+
+async def _sql(url: str, statement: str) -> Any:
+    connection = await asyncpg.connect(url)
+    try:
+        return await connection.fetchval(statement)
+    finally:
+        await connection.close()
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--employees", type=int, default=200)
+    parser.add_argument("--graphql-rows", type=int, default=None, help="default: --rows")
+    args = parser.parse_args()
+    graphql_rows = args.rows if args.graphql_rows is None else args.graphql_rows
+    server_url = os.environ.get("KRA_DATABASE_URL") or start_embedded(Settings().data_dir)
+    name = f"kra_bench_{uuid.uuid4().hex[:8]}"
+    url = asyncio.run(ensure_database(server_url, name))
+    server: Server | None = None
+    try:
+        asyncio.run(migrate.upgrade(url))
+        employees = employee_ids(args.employees)
+        ids = asyncio.run(_prepare(url, employees))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "readings.ndjson"
+            started = time.perf_counter()
+            write_ndjson(path, args.rows, employees, ids["components"])
+            size = path.stat().st_size
+            print(
+                f"generated {args.rows:,} readings ({size / 2**20:.0f} MiB) in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+            server = Server(url)
+            server.wait_ready()
+            idle = server.rss()
+            sampler = server.sampling()
+            api = psutil.Process(server.process.pid)
+            with CpuMeter(name, api) as ndjson_cpu:
+                ndjson_s, summary = run_ndjson(server, ids["key"], path)
+            server.stop_sampling(sampler)
+            assert summary["inserted"] == args.rows, summary
+            stored = asyncio.run(_sql(url, "SELECT count(*) FROM kpi_reading"))
+            assert stored == args.rows, stored
+            asyncio.run(_sql(url, "TRUNCATE kpi_reading"))
+            copy_s, copied = asyncio.run(run_copy(url, ids, path))
+            asyncio.run(_sql(url, "TRUNCATE kpi_reading"))
+            graphql_s, inserted = run_graphql(server, ids["key"], path, graphql_rows)
+            assert inserted == min(graphql_rows, args.rows)
+        ndjson_rate, copy_rate = args.rows / ndjson_s, copied / copy_s
+        graphql_rate = inserted / graphql_s
+        print(f"NDJSON  POST /v1/readings : {ndjson_rate:>10,.0f} readings/s ({ndjson_s:.1f} s)")
+        print(
+            f"GraphQL kpiReadingsRecord : {graphql_rate:>10,.0f} readings/s "
+            f"({graphql_s:.1f} s for {inserted:,})"
+        )
+        print(f"COPY floor                : {copy_rate:>10,.0f} readings/s ({copy_s:.1f} s)")
+        print(f"NDJSON / COPY  = {ndjson_rate / copy_rate:.2f}  (target >= 0.5)")
+        print(f"GraphQL / COPY = {graphql_rate / copy_rate:.2f}")
+        per_row = 1e6 / args.rows
+        print(
+            f"CPU per reading: NDJSON API {ndjson_cpu.used[0] * per_row:.1f} us + PostgreSQL "
+            f"{ndjson_cpu.used[1] * per_row:.1f} us; COPY PostgreSQL "
+            f"{COPY_CPU[0] * per_row:.1f} us (backends of a local server)"
+        )
+        print(
+            f"API process RSS: idle {idle / 2**20:.0f} MB, peak during the NDJSON stream "
+            f"{server.peak / 2**20:.0f} MB (target <= 250 MB)"
+        )
+    finally:
+        if server is not None:
+            server.stop()
+        asyncio.run(drop_database(server_url, name))
+
+
+if __name__ == "__main__":
+    main()
