@@ -220,6 +220,13 @@ async def test_org_unit_readings(gql: Gql, make_org: Any, database: Any) -> None
     assert (held["subject_kind"], held["reason"]) == ("ORG_UNIT", "UNKNOWN_ORG_UNIT")
     page = (await gql.data(QUARANTINE, {"source": "wfm", "first": 5}, token))["quarantinedReadings"]
     assert page["edges"][0]["node"]["orgUnitExternalId"] == "Q-404"
+    # Creating the unit with that external id applies its quarantined readings.
+    created = await gql.data(
+        CREATE_UNIT, {"input": {"name": "Q404", "kind": "TEAM", "externalId": "Q-404"}}, token
+    )
+    assert created["orgUnitCreate"]["userErrors"] == []
+    assert await quarantined(database, org.id) == []
+    assert len(await stored(database, org.id)) == 2
 
 
 async def test_another_tenants_ids_are_quarantined_here(

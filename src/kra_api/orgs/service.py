@@ -14,6 +14,8 @@ from kra_api.auth.principal import Principal
 from kra_api.errors import FieldError, Invalid
 from kra_api.models import Employee, Organization, OrgUnit, OrgUnitLeadership, TenantLookup
 from kra_api.orgs import repository as repo
+from kra_api.readings.quarantine import apply_quarantined
+from kra_api.readings.schemas import ORG_UNIT
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 UNIT_KINDS = ("SITE", "PROGRAM", "TEAM")
@@ -138,6 +140,8 @@ async def create_unit(
             entity_id=unit.id,
             after=snapshot(leadership),
         )
+    if external_id:  # queue-level readings quarantined under this id can now be applied
+        await apply_quarantined(session, principal, [external_id], kind=ORG_UNIT)
     return unit
 
 
