@@ -18,6 +18,7 @@ from tests.goals.revision_support import (
     history,
     proposed,
     reject,
+    revise,
     revision,
     team,
 )
@@ -94,6 +95,11 @@ async def test_the_manager_of_the_scope_approves_others_and_nobody_their_own(
     # Another tenant's hr sees an unknown id; an integration never decides.
     other = await make_org()
     assert codes(await approve(gql, other.token("hr"), by_label)) == ["NOT_FOUND"]
+    assert codes(await reject(gql, other.token("hr"), by_label, "no")) == ["NOT_FOUND"]
+    foreign = await revise(gql, other.token("hr"), revision(t.goal["id"], 3, "2026-06-01"))
+    assert [(e["code"], e["field"]) for e in foreign["userErrors"]] == [
+        ("NOT_FOUND", ["input", "goalId"])
+    ]
     key = await t.org.api_key(["definitions:write"])
     assert await _top_code(gql, key, APPROVE, by_label) == "FORBIDDEN"
     # A manager's own EMPLOYEE goal, and ROLE goals, are not theirs to propose or decide.

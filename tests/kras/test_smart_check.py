@@ -155,6 +155,8 @@ async def test_a_draft_is_not_time_bound_and_who_may_check(gql: Gql, make_org: A
     }
     assert not any(k["timeBound"]["passed"] for k in check["kras"])
     assert (await gql.data(CHECK, {"id": role}, token))["kraSmartCheck"] is None
+    stranger = (await make_org()).token("admin")
+    assert (await gql.data(CHECK, {"id": draft["kraSet"]["id"]}, stranger))["kraSmartCheck"] is None
     for caller, allowed in (("manager", True), ("hr", True), ("employee", False)):
         body = await gql(CHECK, {"id": draft["kraSet"]["id"]}, org.token(caller))
         codes = [e["extensions"]["code"] for e in body.get("errors", [])]

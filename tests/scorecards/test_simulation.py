@@ -214,7 +214,7 @@ async def _published(gql: Gql, s: Agents) -> str:
 
 
 async def test_who_may_simulate_and_refusals(
-    gql: Gql, database: Database, world: dict[str, Any]
+    gql: Gql, make_org: Any, world: dict[str, Any]
 ) -> None:
     s, march, people = world["s"], world["march"], world["people"]
     m1 = s.org.token("manager", sub="M1")
@@ -239,6 +239,10 @@ async def test_who_may_simulate_and_refusals(
         ({"kpiId": s.role}, [("NOT_FOUND", "kpiId")]),
         ({"scopeId": people["S1"]}, [("NOT_FOUND", "scopeId")]),  # an employee is no role
     ]
+    # Another tenant's ids are unknown ids, whoever asks.
+    other = await make_org()
+    foreign = await helpers.unit(gql, other.token("admin"), "Elsewhere", "TEAM")
+    cases.append(({"scopeKind": "ORG_UNIT", "scopeId": foreign}, [("NOT_FOUND", "scopeId")]))
     for change, expected in cases:
         data = await gql.data(
             GOAL_SIMULATE, {"input": {**goal_input(s, march, "ROLE", s.role), **change}}, s.token
