@@ -177,3 +177,31 @@ def test_values_refused(value: Any, code: str) -> None:
     outcome = json_number(value)
     assert isinstance(outcome, FieldError)
     assert outcome.code == code
+
+
+async def test_a_1000_reading_document_fits_the_limits(
+    gql: Gql, make_org: Any, database: Any
+) -> None:
+    """Hardening #10: a full batch written inline (no variables) stays under the token limit."""
+    org = await make_org()
+    token = await setup(gql, org)
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    rows = []
+    for n in range(1000):
+        day = start + dt.timedelta(days=n // 2)
+        rows.append(
+            f'{{employeeExternalId: "E{n % 2 + 1}", kpiCode: "AHT", '
+            f'intervalStart: "{day.isoformat()}", '
+            f'intervalEnd: "{(day + dt.timedelta(days=1)).isoformat()}", sourceRevision: 1, '
+            f'components: [{{name: "handle_seconds", value: "{n}.5"}}, '
+            f'{{name: "handled", value: "3"}}]}}'
+        )
+    document = (
+        'mutation { kpiReadingsRecord(input: {source: "wfm", readings: ['
+        + ", ".join(rows)
+        + "]}) { inserted rejected userErrors { code } } }"
+    )
+    body = await gql(document, token=token)
+    assert "errors" not in body, body.get("errors")
+    assert body["data"]["kpiReadingsRecord"] == {"inserted": 1000, "rejected": 0, "userErrors": []}
+    assert await count(database, org.id, "kpi_reading") == 1000
