@@ -20,6 +20,9 @@ SCORE_PLACES = 2
 
 def to_fraction(x: Exact) -> Fraction:
     """Convert an exact number to a ``Fraction``; refuse floats, bools and non-finite decimals."""
+    # Fractions are immutable: hand them back as they are (a scoring run converts millions).
+    if type(x) is Fraction:
+        return x
     # bool is an int subclass and float converts "successfully" but inexactly: both are caller bugs.
     if isinstance(x, bool) or not isinstance(x, Decimal | Fraction | int):
         raise TypeError(f"expected Decimal, Fraction or int, got {type(x).__name__}")

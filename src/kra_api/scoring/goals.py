@@ -11,6 +11,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
 from .anchors import Anchors, ScoringMode
 
@@ -145,6 +146,9 @@ class EffectiveGoal:
         return self.anchors is None
 
 
+# Pure and called once per item: a scoring run asks again and again for the same few (shared
+# goal versions, no baseline), so results are memoized; every argument is immutable.
+@lru_cache(maxsize=4096)
 def resolve_goal(
     assignment: GoalAssignment, revision_mode: RevisionMode, baseline: Fraction | None
 ) -> EffectiveGoal:

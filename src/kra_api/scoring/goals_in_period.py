@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -55,10 +56,24 @@ def goal_version(row: Goal) -> GoalVersion:
     return GoalVersion(row.id, anchors, ScoringMode(row.mode), AnchorBasis(row.basis))
 
 
+@dataclass(frozen=True)
+class Scopes:
+    """The scopes whose goals a run can use: roles held, units (ancestors included) and
+    employees of the run; None: every scope (a run over the whole organization)."""
+
+    roles: Collection[uuid.UUID]
+    units: Collection[uuid.UUID]
+    employees: Collection[uuid.UUID]
+
+
 async def load_goals(
-    session: AsyncSession, org_id: uuid.UUID, kpi_ids: Sequence[uuid.UUID], period: DateRange
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    kpi_ids: Sequence[uuid.UUID],
+    period: DateRange,
+    scopes: Scopes | None,
 ) -> list[Goal]:
-    """Approved goal versions of these KPIs in force on some day of the period, every scope."""
+    """Approved goal versions of these KPIs in force on some day of the period, in ``scopes``."""
     if not kpi_ids:
         return []
     stmt = select(Goal).where(
@@ -68,6 +83,20 @@ async def load_goals(
         col(Goal.effective_from) < period[1],
         or_(col(Goal.effective_to).is_(None), col(Goal.effective_to) > period[0]),
     )
+    if scopes is not None:
+        # Without it one employee's scorecard would load every employee goal of the organization.
+        stmt = stmt.where(
+            or_(
+                and_(col(Goal.scope_kind) == "ROLE", col(Goal.scope_id).in_(list(scopes.roles))),
+                and_(
+                    col(Goal.scope_kind) == "ORG_UNIT", col(Goal.scope_id).in_(list(scopes.units))
+                ),
+                and_(
+                    col(Goal.scope_kind) == "EMPLOYEE",
+                    col(Goal.scope_id).in_(list(scopes.employees)),
+                ),
+            )
+        )
     return list((await session.execute(stmt)).scalars())
 
 

@@ -23,7 +23,7 @@ from kra_api.scoring.aggregates import load_sums
 from kra_api.scoring.baselines import load_baselines, previous_period
 from kra_api.scoring.definitions import Definitions, load_definitions
 from kra_api.scoring.engine import ScorecardResult, score_scorecard
-from kra_api.scoring.goals_in_period import GoalBook, load_goals
+from kra_api.scoring.goals_in_period import GoalBook, Scopes, load_goals
 from kra_api.scoring.groups import team_group
 from kra_api.scoring.kpis import KpiInfo, load_kpis
 from kra_api.scoring.org_settings import engine_settings
@@ -82,6 +82,13 @@ def _placement(
     return day, structure.stint_on(employee, day) if day else None
 
 
+def _scopes(structure: Structure, employees: Sequence[uuid.UUID]) -> Scopes:
+    """The goal scopes the employees can meet: roles held, their units and the units above."""
+    stints = [s for e in employees for s in structure.by_employee.get(e, ())]
+    units = {u for s in stints for u in structure.ancestors(s.unit_id)}
+    return Scopes({s.role_id for s in stints}, units, employees)
+
+
 async def score_period(
     session: AsyncSession,
     org: Organization,
@@ -102,6 +109,7 @@ async def score_period(
     previous = await previous_period(session, period)
     horizon = (previous.start_date if previous else span[0], span[1])
     structure = await load_structure(session, org.id, horizon, employee_ids, team_unit)
+    scopes = None if employee_ids is None else _scopes(structure, employee_ids)
     if employee_ids is None:
         employee_ids = sorted(
             {s.employee_id for s in structure.stints if s.start < span[1] and s.end > span[0]}
@@ -119,7 +127,7 @@ async def score_period(
         chosen[e] = found
     kpis = await load_kpis(session, org.id)
     used = definitions.kpi_ids({s.id for s in chosen.values() if s is not None})
-    goals = await load_goals(session, org.id, sorted(used), span)
+    goals = await load_goals(session, org.id, sorted(used), span, scopes)
     if overrides is not None:
         goals = overrides.goals_with(goals)
     book = GoalBook(goals, structure)

@@ -134,8 +134,13 @@ async def load_tree(session: AsyncSession, org_id: uuid.UUID) -> dict[uuid.UUID,
     return {unit: parent for unit, parent in (await session.execute(stmt)).all()}
 
 
-async def load_leads(session: AsyncSession, org_id: uuid.UUID, horizon: DateRange) -> list[Lead]:
-    """Every leadership (with a leader) overlapping the horizon, clipped to it."""
+async def load_leads(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    horizon: DateRange,
+    leaders: Sequence[uuid.UUID] | None = None,
+) -> list[Lead]:
+    """Leaderships (of ``leaders``; None: anyone) overlapping the horizon, clipped to it."""
     L = OrgUnitLeadership  # noqa: N806 - a table alias reads best short
     stmt = select(
         col(L.org_unit_id), col(L.employee_id), col(L.effective_from), col(L.effective_to)
@@ -145,6 +150,8 @@ async def load_leads(session: AsyncSession, org_id: uuid.UUID, horizon: DateRang
         col(L.effective_from) < horizon[1],
         or_(col(L.effective_to).is_(None), col(L.effective_to) > horizon[0]),
     )
+    if leaders is not None:
+        stmt = stmt.where(col(L.employee_id).in_(list(leaders)))
     leads = []
     for unit, employee, start, end in (await session.execute(stmt)).all():
         rng = clip(start, end, *horizon)
@@ -220,7 +227,8 @@ async def load_structure(
     """Tree, leaderships and the stints of ``employee_ids`` (None: everyone) and their groups:
     peers, members of the units they led and of ``team_unit``'s subtree."""
     parent = await load_tree(session, org_id)
-    leads = await load_leads(session, org_id, horizon)
+    # Only the run's employees' own leaderships matter (their LED_UNITS groups).
+    leads = await load_leads(session, org_id, horizon, employee_ids)
     units: set[uuid.UUID] = set()
     if employee_ids is not None:
         wanted = set(employee_ids)

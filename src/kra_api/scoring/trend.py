@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kra_api.errors import BadUserInput
-from kra_api.scoring.aggregates import EXACT, fetch
+from kra_api.scoring.aggregates import EXACT, fetch, tune
 from kra_api.scoring.groups import self_group, team_group
 from kra_api.scoring.kpis import FIRST, LAST, KpiInfo
 from kra_api.scoring.structure import load_structure
@@ -128,6 +128,7 @@ async def kpi_trend(
     los = [instant(a, zone) for ranges in group.values() for a, _ in ranges]
     his = [instant(b, zone) for ranges in group.values() for _, b in ranges]
     sql = TREND_SNAPSHOTS_SQL if kpi.snapshots else TREND_SQL
+    await tune(session)
     rows = await fetch(
         session,
         sql,

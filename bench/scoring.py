@@ -1,0 +1,323 @@
+"""Scoring benchmark (issue 5), on generated data (scoring_data.py: 10 000 employees, 400 teams,
+8 KPIs, a month of daily readings):
+
+(a) recompute every scorecard of the organization for the month, against the aggregate SQL
+    alone (GROUP BY subject, KPI, component over the month): target < 5 s and <= 3x;
+(b) ``scorecard`` queries per second at concurrency 16 through real HTTP (uvicorn subprocess),
+    against the same data fetched directly with asyncpg (the floor);
+(c) SQL statements of a nested teamScorecard query for 5 vs 50 members: equal.
+
+    uv run python bench/scoring.py [--seconds 10] [--concurrency 16] [--runs 3]
+
+Uses KRA_DATABASE_URL's server (else the embedded one) with a fresh database, dropped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sqlalchemy import event
+
+from kra_api import models
+from kra_api.app import create_app
+from kra_api.bootstrap import create_api_key
+from kra_api.config import Settings
+from kra_api.db import migrate
+from kra_api.db.admin import drop_database, ensure_database
+from kra_api.db.embedded import start_embedded
+from kra_api.db.session import Database
+from kra_api.graphql.core.ids import to_global_id
+from kra_api.scoring import service
+from scoring_data import Bench, generate, load
+from uvicorn_server import Server
+
+SCORECARD = """query($e: ID!, $p: ID!) { scorecard(employeeId: $e, periodId: $p) {
+  overallScore overallStatus coverage gateFailed band { level label } role { code }
+  orgUnit { name } kraSet { version }
+  kras { kra { title } weight score status coverage items {
+    kpi { code } status value componentSums { name value } threshold target stretch
+    goals { days goal { id } } segment score weight contribution gatePassed } } } }"""
+TEAM = """query($u: ID!, $p: ID!) { teamScorecard(orgUnitId: $u, periodId: $p) {
+  averageScore ratedCount memberCount bandDistribution { band { level } count }
+  kpis { kpi { code } value }
+  members(first: 100) { edges { node { overallScore employee { name } role { code }
+    kras { kra { title } items { kpi { code } value score goals { goal { id } } } } } } } } }"""
+AGGREGATE_ALONE = """
+SELECT r.subject_id, r.kpi_id, c.key, sum(c.value::numeric)
+FROM kpi_reading r CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
+WHERE r.organization_id = $1 AND r.interval_start >= $2 AND r.interval_start < $3
+GROUP BY 1, 2, 3
+"""
+FLOOR_DEFINITIONS = """
+SELECT a.role_id, a.org_unit_id, k.id, k.weight, i.id, i.kpi_id, i.weight, i.gate_maximum
+FROM assignment a
+JOIN kra_set s ON s.organization_id = a.organization_id AND s.role_id = a.role_id
+ AND s.status = 'PUBLISHED' AND s.effective_from <= $3
+ AND (s.effective_to IS NULL OR s.effective_to > $3)
+JOIN kra k ON k.organization_id = s.organization_id AND k.kra_set_id = s.id
+JOIN kra_item i ON i.organization_id = k.organization_id AND i.kra_id = k.id
+WHERE a.organization_id = $1 AND a.employee_id = $2 AND a.effective_from <= $3
+  AND (a.effective_to IS NULL OR a.effective_to > $3)
+"""
+FLOOR_GOALS = """
+SELECT id, kpi_id, scope_kind, scope_id, effective_from, effective_to, threshold, target, stretch
+FROM goal WHERE organization_id = $1 AND status = 'APPROVED' AND kpi_id = ANY($2::uuid[])
+  AND effective_from < $4 AND (effective_to IS NULL OR effective_to > $3)
+"""
+FLOOR_SUMS = """
+SELECT r.kpi_id, c.key, sum(c.value::numeric)
+FROM kpi_reading r CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
+WHERE r.organization_id = $1 AND r.kpi_id = ANY($5::uuid[]) AND r.subject_id = $2
+  AND r.interval_start >= $3 AND r.interval_start < $4
+GROUP BY 1, 2
+"""
+
+
+async def best_of(runs: int, work: Callable[[], Awaitable[Any]]) -> float:
+    """The fastest of ``runs`` timed calls (after one untimed warm-up)."""
+    await work()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+async def recompute(database: Database, bench: Bench, runs: int) -> None:
+    """(a) every scorecard of the organization vs the aggregate SQL alone."""
+    async with database.session(bench.org_id) as session:
+        org = await session.get(models.Organization, bench.org_id)
+        period = await session.get(models.Period, (bench.org_id, bench.period_id))
+    assert org is not None
+    assert period is not None
+    zone_start = dt.datetime.combine(bench.month[0], dt.time(), dt.timezone(dt.timedelta(hours=8)))
+    zone_end = dt.datetime.combine(bench.month[1], dt.time(), dt.timezone(dt.timedelta(hours=8)))
+    cards: dict[uuid.UUID, Any] = {}
+    sums_time: list[float] = []
+    real_load_sums = service.load_sums
+
+    async def timed_load_sums(*args: Any, **kw: Any) -> Any:
+        started = time.perf_counter()
+        result = await real_load_sums(*args, **kw)
+        sums_time.append(time.perf_counter() - started)
+        return result
+
+    async def full() -> None:
+        async with database.session(bench.org_id) as session:
+            run = await service.score_period(session, org, period, None)
+        cards.update(run.cards)
+
+    async def alone() -> None:
+        async with database.session(bench.org_id) as session:
+            connection = await session.connection()
+            rows = await connection.exec_driver_sql(
+                AGGREGATE_ALONE, (bench.org_id, zone_start, zone_end)
+            )
+            assert rows.all()
+
+    service.load_sums = timed_load_sums  # type: ignore[assignment]
+    try:
+        full_s = await best_of(runs, full)
+    finally:
+        service.load_sums = real_load_sums  # type: ignore[assignment]
+    alone_s = await best_of(runs, alone)
+    rated = sum(1 for c in cards.values() if c.result.score is not None)
+    print(
+        f"(a) recompute {len(cards):,} scorecards ({rated:,} rated): {full_s:.2f} s (target < 5 s)"
+    )
+    print(f"    aggregate SQL alone: {alone_s:.2f} s; ratio {full_s / alone_s:.2f} (target <= 3)")
+    print(f"    of which the run's own aggregate statement: {min(sums_time):.2f} s")
+
+
+def count_statements(database: Database) -> tuple[list[str], Callable[[], None]]:
+    """Start collecting SQL statements on the engine; returns (statements, stop)."""
+    seen: list[str] = []
+
+    def spy(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", spy)
+    return seen, lambda: event.remove(database.engine.sync_engine, "before_cursor_execute", spy)
+
+
+async def statements(settings: Settings, database: Database, bench: Bench, key: str) -> None:
+    """(c) statements of a nested teamScorecard for the 5- and the 50-member team."""
+    app = create_app(settings, database)
+    transport = httpx.ASGITransport(app=app)
+    counts = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        for team in bench.teams[:2]:
+            variables = {
+                "u": to_global_id("OrgUnit", team),
+                "p": to_global_id("Period", bench.period_id),
+            }
+            seen, stop = count_statements(database)
+            try:
+                body = (
+                    await client.post(
+                        "/graphql",
+                        json={"query": TEAM, "variables": variables},
+                        headers={"Authorization": f"Bearer {key}"},
+                    )
+                ).json()
+            finally:
+                stop()
+            assert "errors" not in body, body
+            counts.append((body["data"]["teamScorecard"]["memberCount"], len(seen)))
+    (small, a), (large, b) = counts
+    print(
+        f"(c) teamScorecard statements: {small} members {a}, {large} members {b} (equal: {a == b})"
+    )
+
+
+async def http_rate(url: str, bench: Bench, key: str, seconds: float, concurrency: int) -> float:
+    """(b) scorecard requests per second through uvicorn at ``concurrency``."""
+    agents = [m for team in bench.teams for m in bench.members[team][1:]]
+    period = to_global_id("Period", bench.period_id)
+    server = Server(url)
+    done = 0
+    try:
+        await asyncio.to_thread(server.wait_ready)
+        limits = httpx.Limits(max_connections=concurrency)
+        headers = {"Authorization": f"Bearer {key}"}
+        async with httpx.AsyncClient(
+            base_url=server.base, headers=headers, limits=limits, timeout=60
+        ) as client:
+            rng = random.Random(3)
+
+            async def one() -> None:
+                employee = to_global_id("Employee", rng.choice(agents))
+                variables = {"e": employee, "p": period}
+                body = (
+                    await client.post("/graphql", json={"query": SCORECARD, "variables": variables})
+                ).json()
+                assert body["data"]["scorecard"]["overallStatus"], body
+
+            for _ in range(concurrency):  # warm-up: connections, plans, imports
+                await one()
+            deadline = time.perf_counter() + seconds
+
+            async def worker() -> None:
+                nonlocal done
+                while time.perf_counter() < deadline:
+                    await one()
+                    done += 1
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            elapsed = time.perf_counter() - started
+    finally:
+        server.stop()
+    return done / elapsed
+
+
+async def floor_rate(url: str, bench: Bench, seconds: float, concurrency: int) -> float:
+    """The floor of (b): the rows one scorecard needs, straight from asyncpg, same concurrency."""
+    agents = [m for team in bench.teams for m in bench.members[team][1:]]
+    zone = dt.timezone(dt.timedelta(hours=8))
+    lo = dt.datetime.combine(bench.month[0], dt.time(), zone)
+    hi = dt.datetime.combine(bench.month[1], dt.time(), zone)
+    last_day = bench.month[1] - dt.timedelta(days=1)
+    pool = await asyncpg.create_pool(url, min_size=concurrency, max_size=concurrency)
+    rng = random.Random(3)
+    done = 0
+
+    async def one() -> None:
+        employee = rng.choice(agents)
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "SELECT set_config('role', 'kra_app', true), "
+                "set_config('app.organization_id', $1, true)",
+                str(bench.org_id),
+            )
+            items = await conn.fetch(FLOOR_DEFINITIONS, bench.org_id, employee, last_day)
+            kpis = sorted({row[5] for row in items})
+            await conn.fetch(FLOOR_GOALS, bench.org_id, kpis, bench.month[0], bench.month[1])
+            await conn.fetch(FLOOR_SUMS, bench.org_id, employee, lo, hi, kpis)
+
+    try:
+        for _ in range(concurrency):
+            await one()
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal done
+            while time.perf_counter() < deadline:
+                await one()
+                done += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return done / (time.perf_counter() - started)
+    finally:
+        await pool.close()
+
+
+async def run(args: argparse.Namespace, url: str) -> None:
+    """Generate, then measure (a), (c) and (b)."""
+    await migrate.upgrade(url)
+    settings = Settings(database_url=url, env="development")
+    database = Database(url, set_role=True, pool_size=4, max_overflow=0)
+    try:
+        started = time.perf_counter()
+        if args.database:
+            bench = await load(database, url)
+        else:
+            bench = await generate(database, url, dt.date.today())
+            took = time.perf_counter() - started
+            print(f"generated the organization and its readings in {took:.1f} s")
+        key = await create_api_key(database, bench.org_id, name="bench", scopes=["scorecards:read"])
+        await recompute(database, bench, args.runs)
+        await statements(settings, database, bench, key)
+    finally:
+        await database.dispose()
+    if args.skip_http:
+        return
+    http = await http_rate(url, bench, key, args.seconds, args.concurrency)
+    floor = await floor_rate(url, bench, args.seconds, args.concurrency)
+    print(f"(b) scorecard over HTTP: {http:,.0f} req/s at concurrency {args.concurrency}")
+    print(
+        f"    asyncpg floor (same rows, 4 statements): {floor:,.0f} req/s; ratio {http / floor:.2f}"
+    )
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the database, print its name")
+    parser.add_argument("--database", help="reuse a database kept by --keep (no generation)")
+    parser.add_argument("--skip-http", action="store_true", help="measure (a) and (c) only")
+    args = parser.parse_args()
+    server_url = os.environ.get("KRA_DATABASE_URL") or start_embedded(Settings().data_dir)
+    name = args.database or f"kra_bench_{uuid.uuid4().hex[:8]}"
+    url = asyncio.run(ensure_database(server_url, name))
+    try:
+        asyncio.run(run(args, url))
+    finally:
+        if args.keep or args.database:
+            print(f"database kept: {name}")
+        else:
+            asyncio.run(drop_database(server_url, name))
+
+
+if __name__ == "__main__":
+    main()
