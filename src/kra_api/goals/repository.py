@@ -66,18 +66,6 @@ async def approved_overlapping(
     return list((await session.execute(stmt)).scalars())
 
 
-async def next_version(session: AsyncSession, org_id: uuid.UUID, line: Line) -> int:
-    """One more than the line's highest version number."""
-    kpi_id, kind, scope_id = line
-    stmt = select(func.coalesce(func.max(col(Goal.version)), 0)).where(
-        col(Goal.organization_id) == org_id,
-        col(Goal.kpi_id) == kpi_id,
-        col(Goal.scope_kind) == kind,
-        col(Goal.scope_id) == scope_id,
-    )
-    return int((await session.execute(stmt)).scalar_one() or 0) + 1
-
-
 async def line_rows(session: AsyncSession, org_id: uuid.UUID, line: Line) -> list[Goal]:
     """Every row of one line (versions, proposals, rejections), read afresh from the database."""
     kpi_id, kind, scope_id = line
