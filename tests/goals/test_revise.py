@@ -219,3 +219,26 @@ async def test_backdating_and_overlap_rules(gql: Gql, make_org: Any) -> None:
         (2, "2026-02-01", "2026-03-01"),
         (1, "2026-01-01", "2026-02-01"),
     ]
+
+
+AUDIT = """query($id: ID!) { auditLog(first: 10, filter: {entityId: $id}) { edges { node {
+  action reason entityId after } } } }"""
+
+
+async def test_the_audit_log_answers_a_version_history(gql: Gql, make_org: Any) -> None:
+    t = await team(gql, make_org)
+    proposal = await proposed(gql, t.token("hr", "H1"), revision(t.goal["id"], 1, "2026-03-11"))
+    assert (await approve(gql, t.admin, proposal, "agreed"))["userErrors"] == []
+    edges = (await gql.data(AUDIT, {"id": proposal}, t.admin))["auditLog"]["edges"]
+    entries = sorted((e["node"] for e in edges), key=lambda n: n["action"])
+    assert [(n["action"], n["reason"], n["entityId"]) for n in entries] == [
+        ("goal.approve", "agreed", proposal),
+        ("goal.propose", "new contract", proposal),
+    ]
+    approved = entries[0]["after"]
+    assert (approved["version"], approved["author_label"], approved["approver_label"]) == (
+        2,
+        "H1",
+        "ADMIN",
+    )
+    assert (approved["effective_from"], approved["decision_reason"]) == ("2026-03-11", "agreed")
