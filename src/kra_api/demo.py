@@ -17,6 +17,7 @@ from kra_api.bootstrap import create_org, database_for_cli, organization_by_slug
 from kra_api.config import Settings
 from kra_api.dates import today_in
 from kra_api.demo_kras import seed_definitions
+from kra_api.demo_readings import seed_readings
 from kra_api.models import Employee, OrgUnit
 from kra_api.orgs import service as orgs
 from kra_api.people import service as people
@@ -153,6 +154,8 @@ async def seed_demo(settings: Settings, url: str) -> str:
             principal = system_principal(org.id, label="demo-seed")
             async with database.session(org.id) as session, session.begin():
                 await _seed(session, principal, start, today)
+            async with database.session(org.id) as session, session.begin():
+                await seed_readings(session, principal, DEMO_TIMEZONE, today)
         org_id: uuid.UUID = org.id
     finally:
         await database.dispose()

@@ -33,7 +33,7 @@ VOLUMES: dict[str, tuple[float, float]] = {
     "sla_completed": (10, 30),
     "headcount_start": (15, 20),
     "open_items": (0, 25),
-    "failures": (0, 2),
+    "failures": (0, 0.502),  # rounds to 1 on ~0.4 % of days: about one agent in ten fails a month
     "revenue": (2000, 9000),
     "scheduled_hours": (8, 8),
     "scheduled_minutes": (480, 480),
