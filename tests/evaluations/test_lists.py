@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from kra_api.db.session import Database
 from tests.conftest import Gql
-from tests.evaluations.support import BULK_START, EVALUATION, NODE, counts, cycle, payload_of
+from tests.evaluations.support import (
+    BULK_START,
+    EVALUATION,
+    NODE,
+    START,
+    counts,
+    cycle,
+    payload_of,
+)
 from tests.scorecards.support import period
 
 LIST = """query($first: Int, $after: String, $filter: EvaluationFilter) { organization {
@@ -120,3 +129,21 @@ async def test_start_refuses_unknown_and_unassigned(gql: Gql, make_org: Any) -> 
         c.token("manager", "S1"),
     )  # fmt: skip
     assert upline["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # S1 is not A2's reviewer
+
+
+async def test_concurrent_starts_make_one_evaluation(
+    gql: Gql, make_org: Any, database: Database
+) -> None:
+    c = await cycle(gql, make_org)
+    before = await counts(database, c.s.org.id)
+    variables = {"input": {"employeeId": c.people["A1"], "periodId": c.march}}
+    bodies = await asyncio.gather(*(gql(START, variables, c.hr) for _ in range(6)))
+    ids = {payload_of(b)["evaluation"]["id"] for b in bodies}
+    assert len(ids) == 1
+    after = await counts(database, c.s.org.id)
+    assert {t: after[t] - before[t] for t in after} == {
+        "evaluation": 1,
+        "evaluation_revision": 0,
+        "audit_log": 1,
+        "outbox": 1,
+    }

@@ -37,9 +37,12 @@ async def written(
     before: dict[str, Any] | None,
     reason: str | None = None,
     extra: dict[str, Any] | None = None,
+    touch: bool = True,
 ) -> None:
-    """Audit one change of ``evaluation`` and queue its outbox event."""
-    evaluation.updated_at = dt.datetime.now(dt.UTC)
+    """Audit one change of ``evaluation`` and queue its outbox event (``touch``: stamp its
+    ``updated_at``; a row just inserted already has it, and touching would cost an UPDATE)."""
+    if touch:
+        evaluation.updated_at = dt.datetime.now(dt.UTC)
     after = {**(view(evaluation) or {}), **(extra or {})}
     await record(
         session,

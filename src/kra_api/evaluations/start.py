@@ -63,6 +63,14 @@ def new_row(
     }
 
 
+async def _period_shared(
+    session: AsyncSession, org_id: uuid.UUID, period_id: uuid.UUID
+) -> Period | None:
+    """The period, share-locked: starts run side by side, but not beside periodFinalize (which
+    locks it for update), so no evaluation starts in a period being finalized."""
+    return await session.get(Period, (org_id, period_id), with_for_update={"read": True})
+
+
 async def record_started(
     session: AsyncSession, principal: Principal, evaluations: list[Evaluation], **extra: object
 ) -> None:
@@ -76,6 +84,7 @@ async def record_started(
             event="evaluation.started",
             before=None,
             extra=dict(extra),
+            touch=False,
         )
 
 
@@ -89,7 +98,7 @@ async def start(
     """The employee's evaluation of the period, created by hr/admin or the reviewer."""
     org = principal.organization_id
     employee = await session.get(Employee, (org, employee_id))
-    period = await session.get(Period, (org, period_id))
+    period = await _period_shared(session, org, period_id)
     errors = []
     if employee is None:
         errors.append(("input", "employeeId"))
@@ -129,7 +138,7 @@ async def start_unit(
     day: hr/admin start all (but their own), a manager leading the unit those they review."""
     org_id = principal.organization_id
     unit = await session.get(OrgUnit, (org_id, unit_id))
-    period = await session.get(Period, (org_id, period_id))
+    period = await _period_shared(session, org_id, period_id)
     if unit is None:
         raise Invalid.one("NOT_FOUND", "no such org unit", "input", "orgUnitId")
     if period is None:

@@ -19,12 +19,8 @@ from kra_api.graphql.core.ids import expect_id
 from kra_api.graphql.core.node import register_composite_node, register_node
 from kra_api.graphql.core.permissions import CanRead
 from kra_api.graphql.evaluations import loaders
-from kra_api.graphql.evaluations.types import (
-    Evaluation,
-    EvaluationConnection,
-    EvaluationFilter,
-    evaluation_of,
-)
+from kra_api.graphql.evaluations.inputs import EvaluationFilter
+from kra_api.graphql.evaluations.types import Evaluation, EvaluationConnection, evaluation_of
 from kra_api.orgs import repository as org_repo
 from kra_api.scoring import access
 

@@ -8,7 +8,6 @@ only once the evaluation is FINALIZED. Integrations never see comments or reason
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import uuid
 from typing import Any
 
@@ -23,50 +22,12 @@ from kra_api.graphql.core.ids import to_composite_id, to_global_id
 from kra_api.graphql.core.node import Node
 from kra_api.graphql.core.pagination import Connection
 from kra_api.graphql.evaluations import loaders
+from kra_api.graphql.evaluations.values import EvaluationAction, EvaluationChange, EvaluationState
 from kra_api.graphql.orgs.types import RatingBand
 from kra_api.graphql.people.types import Employee
 from kra_api.graphql.periods.types import Period
 from kra_api.graphql.scoring.types import Scorecard, band_out
 from kra_api.scoring.org_settings import bands_of
-
-
-@strawberry.enum(description="Where an evaluation stands in the review workflow.")
-class EvaluationState(enum.Enum):
-    SELF_REVIEW = "SELF_REVIEW"
-    MANAGER_REVIEW = "MANAGER_REVIEW"
-    CALIBRATION = "CALIBRATION"
-    FINALIZED = "FINALIZED"
-    ACKNOWLEDGED = "ACKNOWLEDGED"
-
-
-@strawberry.enum(description="What the viewer may do next to an evaluation.")
-class EvaluationAction(enum.Enum):
-    SELF_REVIEW_SUBMIT = "SELF_REVIEW_SUBMIT"
-    MANAGER_REVIEW_SUBMIT = "MANAGER_REVIEW_SUBMIT"
-    CALIBRATE = "CALIBRATE"
-    FINALIZE = "FINALIZE"
-    ACKNOWLEDGE = "ACKNOWLEDGE"
-    ADJUST = "ADJUST"
-
-
-@strawberry.type(description="A number that differs from the previous revision, as shown.")
-class EvaluationChange:
-    path: list[str] = strawberry.field(
-        description='Where: e.g. ["overallScore"] or ["kras", "Efficiency", "AHT", "score"].'
-    )
-    before: str | None = strawberry.field(description="The previous revision's value.")
-    after: str | None = strawberry.field(description="This revision's value.")
-
-
-@strawberry.input(description="Narrow the evaluation list; every given condition must hold.")
-class EvaluationFilter:
-    period_id: strawberry.ID | None = strawberry.field(default=None, description="Of this period.")
-    org_unit_id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="Of employees in this unit or below on their placement day (the last day "
-        "of the period they were assigned).",
-    )
-    state: EvaluationState | None = strawberry.field(default=None, description="In this state.")
 
 
 def _band(data: dict[str, Any] | None) -> RatingBand | None:

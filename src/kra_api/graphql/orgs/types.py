@@ -18,7 +18,8 @@ from kra_api.graphql.core.pagination import Connection
 
 if TYPE_CHECKING:
     from kra_api.graphql.catalog.types import KpiConnection
-    from kra_api.graphql.evaluations.types import EvaluationConnection, EvaluationFilter
+    from kra_api.graphql.evaluations.inputs import EvaluationFilter
+    from kra_api.graphql.evaluations.types import EvaluationConnection
     from kra_api.graphql.goals.types import GoalConnection, GoalFilter
     from kra_api.graphql.people.types import (
         Employee,
@@ -234,7 +235,7 @@ class Organization(Node):
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        filter: Annotated[EvaluationFilter, strawberry.lazy("kra_api.graphql.evaluations.types")]
+        filter: Annotated[EvaluationFilter, strawberry.lazy("kra_api.graphql.evaluations.inputs")]
         | None = None,
     ) -> Annotated[EvaluationConnection, strawberry.lazy("kra_api.graphql.evaluations.types")]:
         from kra_api.graphql.evaluations.queries import evaluations_connection
