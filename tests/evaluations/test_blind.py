@@ -46,15 +46,17 @@ async def test_the_employee_sees_the_review_once_finalized(gql: Gql, make_org: A
         found: dict[str, Any] = (await gql.data(EVALUATION, variables, token))["evaluation"]
         return {k: found[k] for k in REVIEWED}
 
-    full = {"managerComment": "Needs polish", "overrideReason": "Attendance"}
+    full = {
+        "managerComment": "Needs polish",
+        "overrideReason": "Attendance",
+        "finalBand": {"level": 3, "label": "Meets expectations"},
+    }
     for token in (manager, c.hr):
-        assert await seen(token) == {
-            **full,
-            "finalBand": {"level": 3, "label": "Meets expectations"},
-        }
+        assert await seen(token) == full
     hidden = {k: None for k in REVIEWED}
     assert await seen(employee) == hidden
-    assert await seen(api_key) == hidden  # integrations never read reviews
+    # Integrations never read comments or reasons; the band decided is no secret to them.
+    assert await seen(api_key) == {**hidden, "finalBand": full["finalBand"]}
     await ok(gql, c.hr, "CALIBRATE", evaluation_id, bandLevel=2, reason="Calibration panel")
     assert await seen(employee) == hidden
     listed = await gql.data(LIST, {"p": c.march}, employee)

@@ -2,7 +2,7 @@
 
 Blindness (issue 7): others see the self comment once it is submitted (it is stored only then);
 the evaluated employee sees the manager comment, the override and its reason, and the final band
-only once the evaluation is FINALIZED. Integrations never see comments or reasons.
+only once the evaluation is FINALIZED. Integrations never see comments or reasons (bands yes).
 """
 
 from __future__ import annotations
@@ -90,12 +90,15 @@ class Evaluation(Node):
             reviewer = await loaders.reviewer(ctx, self.row.employee_id, self.row.placement_day)
         return relation(principal, viewer, self.row.employee_id, reviewer)
 
+    async def _blind(self, info: Info) -> bool:
+        """Whether the review is hidden from the viewer: the employee until it is frozen."""
+        return not self._frozen() and (await self._relation(info)).is_subject
+
     async def _may_see_review(self, info: Info) -> bool:
-        """Manager comment, override and final band: hidden from the employee until frozen,
-        and from integrations always."""
+        """Manager comment and override reason: not while blind, never for integrations."""
         if info.context.require_principal().is_integration:
             return False
-        return self._frozen() or not (await self._relation(info)).is_subject
+        return not await self._blind(info)
 
     @strawberry.field(description="Where the evaluation stands (for an older revision: then).")
     def state(self) -> EvaluationState:
@@ -160,7 +163,7 @@ class Evaluation(Node):
         "computed band. Hidden (null) from the employee until FINALIZED."
     )
     async def final_band(self, info: Info) -> RatingBand | None:
-        if not await self._may_see_review(info):
+        if await self._blind(info):
             return None
         rev = await self._revision(info)
         if rev is not None:
