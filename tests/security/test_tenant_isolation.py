@@ -262,7 +262,7 @@ async def test_concurrent_tenants_never_see_each_other(gql: Gql, two_orgs: Any) 
     names = ["Org A", "Org B"] * 20
     bodies = await asyncio.gather(*(gql(READ_ALL, token=own[n][1]) for n in names))
     for name, body in zip(names, bodies, strict=True):
-        assert "errors" not in body
+        assert "errors" not in body, body["errors"]
         assert body["data"]["organization"]["name"] == name
         assert ids_in(body["data"]) == own[name][0]
 
