@@ -11,6 +11,7 @@ import pytest
 from kra_api.app import create_app
 from kra_api.config import Settings
 from kra_api.db.session import Database
+from kra_api.readings.batch import Ingestion
 from tests.conftest import Gql
 from tests.readings.bulk_support import (
     CSV,
@@ -251,3 +252,36 @@ async def test_batches_and_the_body_cap(
         assert too_big.status_code == 413
         streamed = await post(client, key, chunks((ndjson([_aht("E2", 1)]), 40)))
         assert streamed.status_code == 413
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+async def test_a_deadlocked_batch_is_retried(
+    client: httpx.AsyncClient,
+    gql: Gql,
+    make_org: Any,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    org = await make_org()
+    await setup(gql, org)
+    key = await org.api_key(["readings:write"])
+    real = Ingestion.write
+    failures = [1]
+
+    async def flaky(self: Ingestion, *args: Any, **kwargs: Any) -> Any:
+        if failures[0]:
+            failures[0] -= 1
+            raise _Deadlock("deadlock detected")
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Ingestion, "write", flaky)
+    response = await post(client, key, ndjson([_aht("E1", 1), _aht("E2", 1)]))
+    assert _summary(response) == (2, 2, 0, 0, 0, 0)
+    failures[0] = 5  # more than the retries: the client is told to replay
+    refused = await post(client, key, ndjson([_aht("E1", 2)]))
+    assert (refused.status_code, refused.headers["retry-after"]) == (503, "1")
+    assert refused.json()["error"]["code"] == "RETRY"
+    assert await count(database, org.id, "kpi_reading") == 2

@@ -17,7 +17,7 @@ from kra_api.auth.principal import Principal, Scope, UserRole
 from kra_api.errors import ServiceUnavailable
 from kra_api.graphql.core.context import Services
 from kra_api.graphql.core.errors import UNAVAILABLE_MESSAGE, is_unavailable
-from kra_api.readings.ingest import StreamIngestion
+from kra_api.readings.ingest import RETRYABLE, StreamIngestion, sqlstate
 from kra_api.readings.lines import BadBody, decoded
 from kra_api.readings.schemas import check_source
 
@@ -91,6 +91,14 @@ async def post_readings(request: Request) -> JSONResponse:
     except BadBody as exc:
         error = {"code": "BAD_BODY", "message": str(exc), "requestId": request_id}
         return JSONResponse({**ingestion.summary.as_json(), "error": error}, status_code=400)
+    except Exception as exc:
+        if sqlstate(exc) not in RETRYABLE:
+            raise
+        # A deadlock or serialization failure with a concurrent writer, after the retries.
+        message = "a concurrent write got in the way; replaying the body is safe"
+        response = _error(503, "RETRY", message, request_id)
+        response.headers["Retry-After"] = "1"
+        return response
     _log.info(
         "readings ingested (request %s): %s lines, %s errors",
         request_id,

@@ -29,7 +29,7 @@ from kra_api.readings.schemas import ReadingIn, ValidReading
 
 MAX_REPORTED_ERRORS = 1000
 BATCH_ROWS = 5000
-_RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure: the batch reruns
+RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure: the batch reruns
 _ATTEMPTS = 3
 Batch = list[tuple[int, ReadingIn | ValidReading]]
 
@@ -95,7 +95,8 @@ class Summary:
         }
 
 
-def _sqlstate(exc: BaseException) -> str | None:
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a database error (raised by asyncpg or wrapped by SQLAlchemy)."""
     state = getattr(exc, "sqlstate", None) or getattr(
         getattr(exc, "driver_exception", None), "sqlstate", None
     )
@@ -219,7 +220,7 @@ class StreamIngestion:
                         counts = await self._write(session, prepared, alone=True)
                     break
                 except Exception as exc:  # rare: a deadlock with a concurrent merge
-                    if _sqlstate(exc) not in _RETRYABLE or attempt == _ATTEMPTS - 1:
+                    if sqlstate(exc) not in RETRYABLE or attempt == _ATTEMPTS - 1:
                         raise
             self._take(counts)
         self.summary.committed = True
