@@ -13,11 +13,8 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,6 +27,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harness import CpuMeter, Server, cpu_seconds
 from kra_api.auth.principal import system_principal
 from kra_api.bootstrap import create_api_key, create_org
 from kra_api.catalog import service as catalog
@@ -85,121 +83,6 @@ async def _prepare(url: str, employees: list[str]) -> dict[str, Any]:
         }
     finally:
         await database.dispose()
-
-
-def _cpu(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system
-        except psutil.Error:
-            pass
-    return total
-
-
-def _backends(database: str) -> list[psutil.Process]:
-    """The PostgreSQL backends of ``database`` (when the server runs on this machine)."""
-    found = []
-    for process in psutil.process_iter(["cmdline"]):
-        try:
-            if database in " ".join(process.info["cmdline"] or []):
-                found.append(process)
-        except psutil.Error:
-            pass
-    return found
-
-
-class CpuMeter:
-    """CPU seconds used by the API process and the database's backends: unlike wall time,
-    these hold on a busy machine."""
-
-    def __init__(self, database: str, api: psutil.Process | None) -> None:
-        self.database, self.api = database, api
-        self._start: dict[int, float] = {}
-        self.used = (0.0, 0.0)
-
-    def _now(self) -> dict[int, float]:
-        return {p.pid: _cpu([p]) for p in _backends(self.database)}
-
-    def __enter__(self) -> CpuMeter:
-        self._api = _cpu([self.api]) if self.api else 0.0
-        self._start = self._now()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        # Backends that appear meanwhile count from zero; ones that exit are lost (keep them).
-        pg = sum(cpu - self._start.get(pid, 0.0) for pid, cpu in self._now().items())
-        api = (_cpu([self.api]) if self.api else 0.0) - self._api
-        self.used = (api, pg)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """uvicorn serving the app in a subprocess, and a sampler of its peak RSS."""
-
-    def __init__(self, url: str) -> None:
-        self.port = _free_port()
-        env = {**os.environ, "KRA_DATABASE_URL": url, "KRA_ENV": "development"}
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "kra_api.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--log-level",
-            "warning",
-        ]
-        self.process = subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.peak = 0
-        self._sampling = False
-
-    def wait_ready(self) -> None:
-        """Block until /healthz answers."""
-        for _ in range(300):
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("the API did not start")
-
-    def rss(self) -> int:
-        """Resident memory of the API process now."""
-        return int(psutil.Process(self.process.pid).memory_info().rss)
-
-    def _sample(self) -> None:
-        while self._sampling:
-            self.peak = max(self.peak, self.rss())
-            time.sleep(0.01)
-
-    def sampling(self) -> threading.Thread:
-        """Start sampling the RSS; stop with stop_sampling()."""
-        self.peak = self.rss()
-        self._sampling = True
-        thread = threading.Thread(target=self._sample, daemon=True)
-        thread.start()
-        return thread
-
-    def stop_sampling(self, thread: threading.Thread) -> None:
-        """Stop the sampler."""
-        self._sampling = False
-        thread.join()
-
-    def stop(self) -> None:
-        """Terminate the server."""
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
@@ -283,11 +166,11 @@ async def run_copy(url: str, ids: dict[str, Any], path: Path) -> tuple[float, in
         for month in months:  # normally made by the NDJSON run already; not timed
             await connection.fetchval("SELECT kra_reading_partition($1)", month)
         backend = psutil.Process(await connection.fetchval("SELECT pg_backend_pid()"))
-        cpu = _cpu([backend])
+        cpu = cpu_seconds([backend])
         started = time.perf_counter()
         await connection.copy_records_to_table("kpi_reading", records=records, columns=COLUMNS)
         elapsed = time.perf_counter() - started
-        COPY_CPU[0] = _cpu([backend]) - cpu
+        COPY_CPU[0] = cpu_seconds([backend]) - cpu
         return elapsed, len(records)
     finally:
         await connection.close()
@@ -329,6 +212,8 @@ def main() -> None:
             server = Server(url)
             server.wait_ready()
             idle = server.rss()
+            # Each run starts right after a checkpoint: full-page writes then weigh on all alike.
+            asyncio.run(_sql(url, "CHECKPOINT"))
             sampler = server.sampling()
             api = psutil.Process(server.process.pid)
             with CpuMeter(name, api) as ndjson_cpu:
@@ -338,8 +223,10 @@ def main() -> None:
             stored = asyncio.run(_sql(url, "SELECT count(*) FROM kpi_reading"))
             assert stored == args.rows, stored
             asyncio.run(_sql(url, "TRUNCATE kpi_reading"))
+            asyncio.run(_sql(url, "CHECKPOINT"))
             copy_s, copied = asyncio.run(run_copy(url, ids, path))
             asyncio.run(_sql(url, "TRUNCATE kpi_reading"))
+            asyncio.run(_sql(url, "CHECKPOINT"))
             graphql_s, inserted = run_graphql(server, ids["key"], path, graphql_rows)
             assert inserted == min(graphql_rows, args.rows)
         ndjson_rate, copy_rate = args.rows / ndjson_s, copied / copy_s
