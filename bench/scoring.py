@@ -43,6 +43,7 @@ from kra_api.db.embedded import start_embedded
 from kra_api.db.session import Database
 from kra_api.graphql.core.ids import to_global_id
 from kra_api.scoring import service
+from kra_api.scoring.aggregates import tune
 from scoring_data import Bench, generate, load
 from uvicorn_server import Server
 
@@ -125,6 +126,7 @@ async def recompute(database: Database, bench: Bench, runs: int) -> None:
 
     async def alone() -> None:
         async with database.session(bench.org_id) as session:
+            await tune(session)  # the same planner settings as the run's aggregate
             connection = await session.connection()
             rows = await connection.exec_driver_sql(
                 AGGREGATE_ALONE, (bench.org_id, zone_start, zone_end)

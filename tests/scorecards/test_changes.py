@@ -13,7 +13,7 @@ from typing import Any
 
 from tests import helpers
 from tests.conftest import Gql
-from tests.kras.support import fill, publish, role_with_draft
+from tests.kras.support import draft, fill, publish, role_with_draft
 from tests.scorecards.support import (
     EXAMPLE_A,
     MARCH,
@@ -131,3 +131,34 @@ async def test_a_new_role_mid_period_scores_on_the_role_at_the_end(gql: Gql, mak
     assert anchor_values(aht) == ("412.903226", "356.451613", "300")
     assert aht["value"] == "339.473684"  # the whole month's readings count
     assert (aht["score"], card["overallScore"], card["band"]["level"]) == ("106.02", "106.02", 4)
+
+
+async def test_leavers_are_scored_on_their_last_assigned_day(gql: Gql, make_org: Any) -> None:
+    s = await agents(gql, make_org)
+    moved = await hire(gql, s, "L1", end="2026-03-20")  # last day in March: the 19th
+    terminated = await hire(gql, s, "L2")
+    await helpers.employees(
+        gql, s.token, [{"externalId": "L2", "name": "Agent L2", "terminatedOn": "2026-03-19"}]
+    )
+    stayer = await hire(gql, s, "S1")
+    # A new version of the agent set takes effect on 20 March: only the stayer gets it.
+    drafted = await draft(gql, s.token, s.role)
+    assert drafted["userErrors"] == [], drafted
+    assert (await publish(gql, s.token, drafted["kraSet"]["id"], "2026-03-20"))["userErrors"] == []
+    await record(gql, s.token, month("L1", EXAMPLE_A) + month("S1", EXAMPLE_A))
+    march = await period(gql, s.token)
+    versions = {}
+    for name, employee in (("L1", moved), ("L2", terminated), ("S1", stayer)):
+        card = await scorecard(gql, s.token, employee, march)
+        versions[name] = (card["kraSet"]["version"], card["role"]["code"])
+    assert versions == {"L1": (1, "AGENT"), "L2": (1, "AGENT"), "S1": (2, "AGENT")}
+    team = (await gql.data(TEAM_AHT, {"u": s.unit, "p": march}, s.token))["teamScorecard"]
+    members = [e["node"]["employee"]["externalId"] for e in team["members"]["edges"]]
+    assert members == ["S1"]  # everyone assigned on the period's last day only
+    # The leaver's readings while a member (1-19 March) still count in the team's values:
+    # daily parts of 129000 are 4162 on days 1-9, 4161 after; of 380, 13 on days 1-8, 12 after.
+    aht = next(k for k in team["kpis"] if k["kpi"]["code"] == "AHT")
+    assert aht["componentSums"] == [
+        {"name": "handle_seconds", "value": str(129000 + 19 * 4161 + 9)},
+        {"name": "handled", "value": str(380 + 19 * 12 + 8)},
+    ]

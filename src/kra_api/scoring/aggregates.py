@@ -28,12 +28,36 @@ from kra_api.scoring.windows import DateRange, Group, SegmentPlan, instant
 # Sums of stored NUMERICs are exact in PostgreSQL; adding segments here must stay exact too.
 EXACT = decimal.Context(prec=1000, traps=[decimal.Inexact, decimal.InvalidOperation])
 
-_SEGMENTS = """
+# $1 organization; $2..$5 the segments (subject, index, first instant, end instant); $6..$7
+# the period's instants (partition pruning); $8 the KPIs. One row per (subject, segment, KPI)
+# with the components as two arrays: half the rows to ship and unpack of one row per component.
+SUMS_SQL = """
+WITH seg(subject_id, seg, lo, hi) AS (
+  SELECT * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[])
+), per AS (
+  SELECT s.subject_id, s.seg, r.kpi_id, c.key, sum(c.value::numeric) AS total
+  FROM seg s
+  JOIN kpi_reading r
+    ON r.organization_id = $1 AND r.subject_id = s.subject_id
+   AND r.interval_start >= s.lo AND r.interval_start < s.hi
+  CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
+  WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
+    AND r.kpi_id = ANY($8::uuid[])
+  GROUP BY s.subject_id, s.seg, r.kpi_id, c.key
+)
+SELECT subject_id, seg, kpi_id, array_agg(key), array_agg(total)
+FROM per GROUP BY subject_id, seg, kpi_id
+"""
+# The earliest and latest reading of each segment (ties on the start broken by the end, then
+# the source, so the choice is deterministic); $8: the KPIs with FIRST / LAST components.
+SNAPSHOTS_SQL = """
 WITH seg(subject_id, seg, lo, hi) AS (
   SELECT * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[])
 )
-"""
-_FROM = """
+SELECT s.subject_id, s.seg, r.kpi_id, c.key,
+  (array_agg(c.value::numeric ORDER BY r.interval_start, r.interval_end, r.source))[1],
+  (array_agg(c.value::numeric
+             ORDER BY r.interval_start DESC, r.interval_end DESC, r.source DESC))[1]
 FROM seg s
 JOIN kpi_reading r
   ON r.organization_id = $1 AND r.subject_id = s.subject_id
@@ -43,16 +67,6 @@ WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $
   AND r.kpi_id = ANY($8::uuid[])
 GROUP BY s.subject_id, s.seg, r.kpi_id, c.key
 """
-SUMS_SQL = _SEGMENTS + "SELECT s.subject_id, s.seg, r.kpi_id, c.key, sum(c.value::numeric)" + _FROM
-# Ties on the start are broken by the end, then the source, so the choice is deterministic.
-SNAPSHOTS_SQL = (
-    _SEGMENTS
-    + """SELECT s.subject_id, s.seg, r.kpi_id, c.key,
-  (array_agg(c.value::numeric ORDER BY r.interval_start, r.interval_end, r.source))[1],
-  (array_agg(c.value::numeric
-             ORDER BY r.interval_start DESC, r.interval_end DESC, r.source DESC))[1]"""
-    + _FROM
-)
 
 SegKey = tuple[uuid.UUID, uuid.UUID]  # (subject, kpi)
 
@@ -95,24 +109,23 @@ class ComponentSums:
 
     def for_group(self, group: Group, kpi: KpiInfo) -> dict[str, Decimal] | None:
         """The KPI's component aggregates over a group; None when it has no reading."""
-        sums: dict[str, Decimal] = {}
+        sums: dict[str, Decimal] | None = None
         snapshots = kpi.snapshots
         picked: dict[str, Decimal] = dict.fromkeys(snapshots, Decimal(0))
-        found = False
         for subject, ranges in group.items():
             per_segment = self.totals.get((subject, kpi.id))
             if not per_segment:
                 continue
             segments = [i for i in self.plan.segment_indexes(subject, ranges) if i in per_segment]
-            if not segments:
-                continue
-            found = True
             for i in segments:
+                if sums is None:
+                    sums = dict(per_segment[i])  # most groups are one subject, one segment
+                    continue
                 for name, value in per_segment[i].items():
                     sums[name] = EXACT.add(sums.get(name, Decimal(0)), value)
-            if snapshots:
+            if snapshots and segments:
                 self._pick(picked, snapshots, self.snapshots.get((subject, kpi.id), {}), segments)
-        if not found:
+        if sums is None:
             return None
         sums.update(picked)
         # A component missing from every reading (a definition changed since) aggregates to 0.
@@ -152,10 +165,11 @@ async def load_sums(
     await tune(session)
     bounds = (instant(period[0], zone), instant(period[1], zone))
     args = (org_id, subjects, indexes, los, his, *bounds)
-    for subject, seg, kpi_id, name, total in await fetch(
+    totals = result.totals
+    for subject, seg, kpi_id, names, values in await fetch(
         session, SUMS_SQL, *args, [k.id for k in kpis]
     ):
-        result.totals[(subject, kpi_id)].setdefault(seg, {})[name] = total
+        totals[(subject, kpi_id)][seg] = dict(zip(names, values, strict=True))
     snapshot_kpis = [k.id for k in kpis if k.snapshots]
     if snapshot_kpis:
         for subject, seg, kpi_id, name, first, last in await fetch(

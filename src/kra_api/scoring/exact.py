@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import TypeAlias
 
 Exact: TypeAlias = Decimal | Fraction | int
@@ -26,8 +27,17 @@ def to_fraction(x: Exact) -> Fraction:
     # bool is an int subclass and float converts "successfully" but inexactly: both are caller bugs.
     if isinstance(x, bool) or not isinstance(x, Decimal | Fraction | int):
         raise TypeError(f"expected Decimal, Fraction or int, got {type(x).__name__}")
-    if isinstance(x, Decimal) and not x.is_finite():
-        raise ValueError(f"non-finite decimal {x}")
+    if isinstance(x, Decimal):
+        if not x.is_finite():
+            raise ValueError(f"non-finite decimal {x}")
+        return _decimal_fraction(x)
+    return Fraction(x)
+
+
+@lru_cache(maxsize=65536)
+def _decimal_fraction(x: Decimal) -> Fraction:
+    # Weights, anchor scores, coverage minimums and rounded scores repeat across a scoring
+    # run's items; equal decimals (1.0 and 1.00) have one exact value, so caching is safe.
     return Fraction(x)
 
 
