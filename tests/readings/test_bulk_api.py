@@ -285,3 +285,15 @@ async def test_a_deadlocked_batch_is_retried(
     assert (refused.status_code, refused.headers["retry-after"]) == (503, "1")
     assert refused.json()["error"]["code"] == "RETRY"
     assert await count(database, org.id, "kpi_reading") == 2
+
+
+async def test_odd_external_ids_survive_the_staging_copy(
+    client: httpx.AsyncClient, gql: Gql, make_org: Any, database: Database
+) -> None:
+    org = await make_org()
+    await setup(gql, org)
+    key = await org.api_key(["readings:write"])
+    odd = "a\tb\\c\nd\r\\N é"
+    response = await post(client, key, ndjson([_aht(odd, 1), _aht("E1", 1)]))
+    assert _summary(response) == (2, 1, 0, 0, 1, 0)
+    assert [q["external_id"] for q in await quarantined(database, org.id)] == [odd]

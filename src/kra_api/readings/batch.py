@@ -66,6 +66,7 @@ class Prepared:
     resolved: list[int]  # indexes of the rows whose subject is known
     superseded: int  # rows replaced by a later row of the same key in the batch
     rejected: int
+    payload: bytes | None = None  # the records in COPY text format, when built ahead
 
 
 @dataclass
@@ -193,7 +194,13 @@ class Ingestion:
         try_new = own_transaction and self._skip_new_tries == 0
         self._skip_new_tries = max(0, self._skip_new_tries - 1)
         merged = await staging.merge(
-            session, self.org_id, self.source, received_at, records, try_new=try_new
+            session,
+            self.org_id,
+            self.source,
+            received_at,
+            records,
+            try_new=try_new,
+            payload=prepared.payload,
         )
         if merged.conflicted:
             self._skip_new_tries = RETRY_NEW_AFTER

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kra_api.auth.principal import Principal
 from kra_api.db.session import Database
 from kra_api.errors import FieldError
+from kra_api.readings import staging
 from kra_api.readings.batch import Counts, Ingestion, Prepared
 from kra_api.readings.formats import Csv, Format, Ndjson
 from kra_api.readings.lines import MAX_LINE, lines
@@ -165,6 +166,7 @@ class StreamIngestion:
             reading = readings[i]
             self._reject(batch[i][0], reading if type(reading) is ReadingIn else None, error)
         self.format.prime(self.ingestion.rules, dt.datetime.now(dt.UTC))
+        prepared.payload = staging.encode(prepared.records)  # here, beside the previous merge
         return prepared
 
     async def _produce(

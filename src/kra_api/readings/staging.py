@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -123,6 +123,42 @@ SELECT (SELECT count(*) FROM added) AS inserted, 0 AS updated,
 )
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+async def _chunks(payload: bytes) -> AsyncIterator[bytes]:
+    """Bytes as asyncpg's COPY wants them (it would take a bytes ``source`` for a path)."""
+    yield payload
+
+
+def encode(records: Sequence[StageRecord]) -> bytes:
+    """The records in COPY's text format. The streaming path builds this while the previous
+    batch merges, so that the merge itself only sends bytes."""
+    ids: dict[int, str] = {}  # subjects, KPIs and instants repeat: format each once
+    instants: dict[dt.datetime, str] = {}
+    lines = []
+    for kind, subject, external_id, kpi, start, end, components, revision, late in records:
+        lines.append(
+            "\t".join(
+                (
+                    kind,
+                    "\\N"
+                    if subject is None
+                    else ids.get(subject.int) or ids.setdefault(subject.int, str(subject)),
+                    external_id.translate(_ESCAPES),
+                    ids.get(kpi.int) or ids.setdefault(kpi.int, str(kpi)),
+                    instants.get(start) or instants.setdefault(start, start.isoformat()),
+                    instants.get(end) or instants.setdefault(end, end.isoformat()),
+                    components,  # built by validation: digits, '.', '-' and [a-z0-9_] names
+                    str(revision),
+                    "t" if late else "f",
+                )
+            )
+        )
+    lines.append("")
+    return "\n".join(lines).encode()
+
+
 @dataclass
 class Merged:
     """What one merge did: rows inserted and replaced, and the corrections among them."""
@@ -147,8 +183,10 @@ async def merge(
     records: Sequence[StageRecord],
     *,
     try_new: bool = False,
+    payload: bytes | None = None,
 ) -> Merged:
-    """Stage ``records`` (unique by key) and merge them in the session's transaction.
+    """Stage ``records`` (unique by key; ``payload``: them encoded) and merge them in the
+    session's transaction.
 
     ``try_new`` first inserts them as new keys inside a savepoint (keep it to transactions
     with one batch: many subtransactions slow every snapshot of the server).
@@ -157,7 +195,12 @@ async def merge(
         return Merged()
     driver = await _driver(session)
     await driver.execute(_PREPARE_STAGE)
-    await driver.copy_records_to_table("kra_reading_stage", records=records, columns=COLUMNS)
+    if payload is None:
+        await driver.copy_records_to_table("kra_reading_stage", records=records, columns=COLUMNS)
+    else:  # ``encode(records)``, made earlier
+        await driver.copy_to_table(
+            "kra_reading_stage", source=_chunks(payload), columns=COLUMNS, format="text"
+        )
     # A fresh statement per batch: a plan cached earlier in this transaction would not see a
     # month partition attached since (it keeps the parent's old partition list).
     row = None
