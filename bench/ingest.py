@@ -4,7 +4,8 @@ table. Also the peak RSS of the API process while it streams the NDJSON body.
 
     uv run python bench/ingest.py [--rows 1000000] [--employees 200] [--graphql-rows N]
 
-Uses KRA_DATABASE_URL's server (else the embedded one) with a fresh database, dropped after.
+Uses KRA_DATABASE_URL's server (else the embedded one); each measurement gets a fresh database,
+dropped after.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ async def run_copy(url: str, ids: dict[str, Any], path: Path) -> tuple[float, in
     connection = await asyncpg.connect(url)
     try:
         months = sorted({r[5].date().replace(day=1) for r in records})
-        for month in months:  # normally made by the NDJSON run already; not timed
+        for month in months:  # the other paths make theirs as they go; not timed here
             await connection.fetchval("SELECT kra_reading_partition($1)", month)
         backend = psutil.Process(await connection.fetchval("SELECT pg_backend_pid()"))
         cpu = cpu_seconds([backend])
@@ -184,6 +185,33 @@ async def _sql(url: str, statement: str) -> Any:
         await connection.close()
 
 
+class Fresh:
+    """A migrated database of its own with the benchmark's organization, dropped on exit: each
+    measurement starts from the same empty state (no earlier run's WAL, vacuum or caches)."""
+
+    def __init__(self, server_url: str, employees: list[str]) -> None:
+        self.server_url, self.employees = server_url, employees
+        self.name = f"kra_bench_{uuid.uuid4().hex[:8]}"
+        self.url = ""
+        self.ids: dict[str, Any] = {}
+
+    def __enter__(self) -> Fresh:
+        self.url = asyncio.run(ensure_database(self.server_url, self.name))
+        asyncio.run(migrate.upgrade(self.url))
+        self.ids = asyncio.run(_prepare(self.url, self.employees))
+        asyncio.run(_sql(self.url, "CHECKPOINT"))
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        asyncio.run(drop_database(self.server_url, self.name))
+
+
+def _components_of(server_url: str, employees: list[str]) -> dict[str, list[str]]:
+    with Fresh(server_url, employees) as db:
+        components: dict[str, list[str]] = db.ids["components"]
+        return components
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -193,66 +221,60 @@ def main() -> None:
     args = parser.parse_args()
     graphql_rows = args.rows if args.graphql_rows is None else args.graphql_rows
     server_url = os.environ.get("KRA_DATABASE_URL") or start_embedded(Settings().data_dir)
-    name = f"kra_bench_{uuid.uuid4().hex[:8]}"
-    url = asyncio.run(ensure_database(server_url, name))
-    server: Server | None = None
-    try:
-        asyncio.run(migrate.upgrade(url))
-        employees = employee_ids(args.employees)
-        ids = asyncio.run(_prepare(url, employees))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "readings.ndjson"
-            started = time.perf_counter()
-            write_ndjson(path, args.rows, employees, ids["components"])
-            size = path.stat().st_size
-            print(
-                f"generated {args.rows:,} readings ({size / 2**20:.0f} MiB) in "
-                f"{time.perf_counter() - started:.1f} s"
-            )
-            server = Server(url)
-            server.wait_ready()
-            idle = server.rss()
-            # Each run starts right after a checkpoint: full-page writes then weigh on all alike.
-            asyncio.run(_sql(url, "CHECKPOINT"))
-            sampler = server.sampling()
-            api = psutil.Process(server.process.pid)
-            with CpuMeter(name, api) as ndjson_cpu:
-                ndjson_s, summary = run_ndjson(server, ids["key"], path)
-            server.stop_sampling(sampler)
+    employees = employee_ids(args.employees)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "readings.ndjson"
+        started = time.perf_counter()
+        write_ndjson(path, args.rows, employees, _components_of(server_url, employees))
+        size = path.stat().st_size
+        print(
+            f"generated {args.rows:,} readings ({size / 2**20:.0f} MiB) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        with Fresh(server_url, employees) as db:
+            copy_s, copied = asyncio.run(run_copy(db.url, db.ids, path))
+        with Fresh(server_url, employees) as db:
+            server = Server(db.url)
+            try:
+                server.wait_ready()
+                idle = server.rss()
+                sampler = server.sampling()
+                with CpuMeter(db.name, psutil.Process(server.process.pid)) as ndjson_cpu:
+                    ndjson_s, summary = run_ndjson(server, db.ids["key"], path)
+                server.stop_sampling(sampler)
+            finally:
+                server.stop()
             assert summary["inserted"] == args.rows, summary
-            stored = asyncio.run(_sql(url, "SELECT count(*) FROM kpi_reading"))
+            stored = asyncio.run(_sql(db.url, "SELECT count(*) FROM kpi_reading"))
             assert stored == args.rows, stored
-            asyncio.run(_sql(url, "TRUNCATE kpi_reading"))
-            asyncio.run(_sql(url, "CHECKPOINT"))
-            copy_s, copied = asyncio.run(run_copy(url, ids, path))
-            asyncio.run(_sql(url, "TRUNCATE kpi_reading"))
-            asyncio.run(_sql(url, "CHECKPOINT"))
-            graphql_s, inserted = run_graphql(server, ids["key"], path, graphql_rows)
+        with Fresh(server_url, employees) as db:
+            graphql_server = Server(db.url)
+            try:
+                graphql_server.wait_ready()
+                graphql_s, inserted = run_graphql(graphql_server, db.ids["key"], path, graphql_rows)
+            finally:
+                graphql_server.stop()
             assert inserted == min(graphql_rows, args.rows)
-        ndjson_rate, copy_rate = args.rows / ndjson_s, copied / copy_s
-        graphql_rate = inserted / graphql_s
-        print(f"NDJSON  POST /v1/readings : {ndjson_rate:>10,.0f} readings/s ({ndjson_s:.1f} s)")
-        print(
-            f"GraphQL kpiReadingsRecord : {graphql_rate:>10,.0f} readings/s "
-            f"({graphql_s:.1f} s for {inserted:,})"
-        )
-        print(f"COPY floor                : {copy_rate:>10,.0f} readings/s ({copy_s:.1f} s)")
-        print(f"NDJSON / COPY  = {ndjson_rate / copy_rate:.2f}  (target >= 0.5)")
-        print(f"GraphQL / COPY = {graphql_rate / copy_rate:.2f}")
-        per_row = 1e6 / args.rows
-        print(
-            f"CPU per reading: NDJSON API {ndjson_cpu.used[0] * per_row:.1f} us + PostgreSQL "
-            f"{ndjson_cpu.used[1] * per_row:.1f} us; COPY PostgreSQL "
-            f"{COPY_CPU[0] * per_row:.1f} us (backends of a local server)"
-        )
-        print(
-            f"API process RSS: idle {idle / 2**20:.0f} MB, peak during the NDJSON stream "
-            f"{server.peak / 2**20:.0f} MB (target <= 250 MB)"
-        )
-    finally:
-        if server is not None:
-            server.stop()
-        asyncio.run(drop_database(server_url, name))
+    ndjson_rate, copy_rate = args.rows / ndjson_s, copied / copy_s
+    graphql_rate = inserted / graphql_s
+    print(f"NDJSON  POST /v1/readings : {ndjson_rate:>10,.0f} readings/s ({ndjson_s:.1f} s)")
+    print(
+        f"GraphQL kpiReadingsRecord : {graphql_rate:>10,.0f} readings/s "
+        f"({graphql_s:.1f} s for {inserted:,})"
+    )
+    print(f"COPY floor                : {copy_rate:>10,.0f} readings/s ({copy_s:.1f} s)")
+    print(f"NDJSON / COPY  = {ndjson_rate / copy_rate:.2f}  (target >= 0.5)")
+    print(f"GraphQL / COPY = {graphql_rate / copy_rate:.2f}")
+    per_row = 1e6 / args.rows
+    print(
+        f"CPU per reading: NDJSON API {ndjson_cpu.used[0] * per_row:.1f} us + PostgreSQL "
+        f"{ndjson_cpu.used[1] * per_row:.1f} us; COPY PostgreSQL "
+        f"{COPY_CPU[0] * per_row:.1f} us (backends of a local server)"
+    )
+    print(
+        f"API process RSS: idle {idle / 2**20:.0f} MB, peak during the NDJSON stream "
+        f"{server.peak / 2**20:.0f} MB (target <= 250 MB)"
+    )
 
 
 if __name__ == "__main__":
