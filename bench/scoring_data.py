@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +37,7 @@ from kra_api.people import service as people
 from kra_api.periods import service as periods
 from kra_api.periods.calendar import PeriodKind
 from kra_api.scoring.goals import GoalScopeKind
+from scoring_readings import Bench, write_readings
 
 EMPLOYEES, TEAMS, PROGRAMS = 10_000, 400, 4
 COMPONENTS = {
@@ -69,18 +69,6 @@ ANCHORS = {
     "TRANSFER": ("15", "10", "5"),
     "ABSENT": ("8", "4", "2"),
 }
-
-
-@dataclass
-class Bench:
-    """Ids of the generated organization."""
-
-    org_id: uuid.UUID
-    period_id: uuid.UUID
-    month: tuple[dt.date, dt.date]
-    kpis: dict[str, uuid.UUID]
-    teams: list[uuid.UUID] = field(default_factory=list)
-    members: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
 
 
 def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -233,7 +221,8 @@ async def generate(database: Database, url: str, today: dt.date, seed: int = 11)
         # Partitions are UTC months: local midnight of the 1st in Manila is the day before.
         for day in (month[0] - dt.timedelta(days=1), month[0]):
             await connection.fetchval("SELECT kra_reading_partition($1)", day)
-        await _readings(connection, bench, [e[1] for e in employees], rng, now)
+        employee_ids = [e[1] for e in employees]
+        await write_readings(connection, bench, COMPONENTS, employee_ids, rng, now)
         await connection.execute("ANALYZE")
     finally:
         await connection.close()
@@ -274,98 +263,3 @@ async def _more_goals(
             await _goal(
                 session, defs["principal"], bench.kpis["FCR"], GoalScopeKind.EMPLOYEE, person, fcr
             )
-
-
-def _values(code: str, rng: random.Random) -> list[int]:
-    if code == "CSAT":
-        responses = rng.randint(0, 4)
-        return [rng.randint(0, responses), responses]
-    if code == "QA":
-        return [rng.randint(0, 10) * 9, 100 if rng.random() < 0.2 else 0, 1]
-    if code == "COMPLIANCE":
-        return [1 if rng.random() < 0.0005 else 0]
-    base = {"FCR": 20, "AHT": 15, "ADH": 480, "TRANSFER": 15, "ABSENT": 8}[code]
-    total = rng.randint(base // 2, base)
-    if code == "AHT":
-        return [total * rng.randint(250, 450), total]
-    if code == "ABSENT":
-        return [rng.randint(0, 1), total]
-    return [rng.randint(total * 6 // 10, total), total]
-
-
-async def _readings(
-    connection: Any, bench: Bench, employees: list[uuid.UUID], rng: random.Random, now: dt.datetime
-) -> None:
-    zone_offset = dt.timezone(dt.timedelta(hours=8))  # Asia/Manila: no DST
-    columns = (
-        "organization_id",
-        "source",
-        "subject_kind",
-        "subject_id",
-        "kpi_id",
-        "interval_start",
-        "interval_end",
-        "components",
-        "source_revision",
-        "received_at",
-        "late",
-    )
-    days = (bench.month[1] - bench.month[0]).days
-    for d in range(days):
-        day = bench.month[0] + dt.timedelta(days=d)
-        start = dt.datetime.combine(day, dt.time(), zone_offset)
-        end = start + dt.timedelta(days=1)
-        records = []
-        for person in employees:
-            for code, names in COMPONENTS.items():
-                values = _values(code, rng)
-                text = (
-                    "{" + ",".join(f'"{n}":{v}' for n, v in zip(names, values, strict=True)) + "}"
-                )
-                records.append(
-                    (
-                        bench.org_id,
-                        "wfm",
-                        "EMPLOYEE",
-                        person,
-                        bench.kpis[code],
-                        start,
-                        end,
-                        text,
-                        0,
-                        now,
-                        False,
-                    )
-                )
-        await connection.copy_records_to_table("kpi_reading", records=records, columns=columns)
-
-
-async def load(database: Database, url: str) -> Bench:
-    """The ids of an organization generated earlier in this database (``--database``)."""
-    connection = await asyncpg.connect(url)
-    try:
-        org_id = await connection.fetchval(
-            "SELECT id FROM organization WHERE slug = 'scoring-bench'"
-        )
-        period = await connection.fetchrow(
-            "SELECT id, start_date, end_date FROM period WHERE organization_id = $1", org_id
-        )
-        kpis = dict(
-            await connection.fetch("SELECT code, id FROM kpi WHERE organization_id = $1", org_id)
-        )
-        rows = await connection.fetch(
-            "SELECT u.id, a.employee_id FROM org_unit u JOIN assignment a ON a.org_unit_id = u.id "
-            "JOIN employee e ON e.id = a.employee_id "
-            "WHERE u.organization_id = $1 AND u.kind = 'TEAM' "
-            "ORDER BY u.external_id, e.external_id",
-            org_id,
-        )
-    finally:
-        await connection.close()
-    bench = Bench(org_id, period["id"], (period["start_date"], period["end_date"]), kpis)
-    for team, employee in rows:
-        if team not in bench.members:
-            bench.teams.append(team)
-            bench.members[team] = []
-        bench.members[team].append(employee)
-    return bench

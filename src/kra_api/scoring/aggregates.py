@@ -28,14 +28,22 @@ from kra_api.scoring.windows import DateRange, Group, SegmentPlan, instant
 # Sums of stored NUMERICs are exact in PostgreSQL; adding segments here must stay exact too.
 EXACT = decimal.Context(prec=1000, traps=[decimal.Inexact, decimal.InvalidOperation])
 
-# $1 organization; $2..$5 the segments (subject, index, first instant, end instant); $6..$7
-# the period's instants (partition pruning); $8 the KPIs. One row per (subject, segment, KPI)
-# with the components as two arrays: half the rows to ship and unpack of one row per component.
+# $1 organization; $2..$5 the segments (subject, index, first instant, end instant) of subjects
+# whose timeline is cut; $6..$7 the period's instants (partition pruning); $8 the KPIs; $9 the
+# subjects read over the whole period as one segment (most of them: no join needed). One row per
+# (subject, segment, KPI) with the components as two arrays: half the rows of one per component.
 SUMS_SQL = """
 WITH seg(subject_id, seg, lo, hi) AS (
   SELECT * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[])
 ), per AS (
-  SELECT s.subject_id, s.seg, r.kpi_id, c.key, sum(c.value::numeric) AS total
+  SELECT r.subject_id, 0 AS seg, r.kpi_id, c.key, sum(c.value::numeric) AS total
+  FROM kpi_reading r
+  CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
+  WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
+    AND r.kpi_id = ANY($8::uuid[]) AND r.subject_id = ANY($9::uuid[])
+  GROUP BY r.subject_id, r.kpi_id, c.key
+  UNION ALL
+  SELECT s.subject_id, s.seg, r.kpi_id, c.key, sum(c.value::numeric)
   FROM seg s
   JOIN kpi_reading r
     ON r.organization_id = $1 AND r.subject_id = s.subject_id
@@ -128,6 +136,8 @@ class ComponentSums:
         if sums is None:
             return None
         sums.update(picked)
+        if sums.keys() == kpi.aggregations.keys():
+            return sums
         # A component missing from every reading (a definition changed since) aggregates to 0.
         return {name: sums.get(name, Decimal(0)) for name in kpi.aggregations}
 
@@ -159,21 +169,23 @@ async def load_sums(
     (two when some KPI has FIRST / LAST components)."""
     plan = SegmentPlan(groups)
     result = ComponentSums(plan)
-    subjects, indexes, los, his = plan.query_arrays(zone)
-    if not subjects or not kpis:
+    if not plan.bounds or not kpis:
         return result
     await tune(session)
     bounds = (instant(period[0], zone), instant(period[1], zone))
-    args = (org_id, subjects, indexes, los, his, *bounds)
+    whole = plan.whole(period)
+    cut = plan.query_arrays(zone, skip=set(whole))
     totals = result.totals
+    kpi_ids = [k.id for k in kpis]
     for subject, seg, kpi_id, names, values in await fetch(
-        session, SUMS_SQL, *args, [k.id for k in kpis]
+        session, SUMS_SQL, org_id, *cut, *bounds, kpi_ids, whole
     ):
         totals[(subject, kpi_id)][seg] = dict(zip(names, values, strict=True))
     snapshot_kpis = [k.id for k in kpis if k.snapshots]
     if snapshot_kpis:
+        every = plan.query_arrays(zone)
         for subject, seg, kpi_id, name, first, last in await fetch(
-            session, SNAPSHOTS_SQL, *args, snapshot_kpis
+            session, SNAPSHOTS_SQL, org_id, *every, *bounds, snapshot_kpis
         ):
             result.snapshots[(subject, kpi_id)].setdefault(seg, {})[name] = (first, last)
     return result

@@ -117,10 +117,12 @@ def check_anchors(anchors: Anchors, direction: Direction) -> None:
         return
     if a.threshold is None or a.target is None:
         raise ValueError(f"{direction} needs threshold and target")
-    sign = 1 if direction is Direction.HIGHER_IS_BETTER else -1
+    higher = direction is Direction.HIGHER_IS_BETTER
     chain = [a.threshold, a.target] + ([] if a.stretch is None else [a.stretch])
-    if any(not sign * lo < sign * hi for lo, hi in pairwise(chain)):
-        order = "<" if sign == 1 else ">"
+    # Compared as they are (lo < hi, or hi < lo for lower is better): negating would build new
+    # Fractions on every scored item.
+    if any(not (lo < hi if higher else hi < lo) for lo, hi in pairwise(chain)):
+        order = "<" if higher else ">"
         raise ValueError(f"{direction} needs threshold {order} target {order} stretch")
 
 

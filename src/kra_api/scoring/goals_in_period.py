@@ -118,14 +118,26 @@ class GoalBook:
             key = (row.kpi_id, GoalScopeKind(row.scope_kind), row.scope_id)
             self.lines[key].append((row.effective_from, row.effective_to, goal_version(row)))
         self._memo: dict[tuple[object, ...], GoalAssignment | None] = {}
+        self._runs: dict[tuple[object, ...], int] = {}
+
+    def runs(self, stints: list[Stint]) -> int:
+        """A small id for what of the stints decides goals (dates, role, unit), so that the memo
+        key of ``assignment`` stays cheap to hash: computed once per employee."""
+        runs = tuple((s.start, s.end, s.role_id, s.unit_id) for s in stints)
+        return self._runs.setdefault(runs, len(self._runs))
 
     def assignment(
-        self, kpi_id: uuid.UUID, employee: uuid.UUID, stints: list[Stint], period: DateRange
+        self,
+        kpi_id: uuid.UUID,
+        employee: uuid.UUID,
+        stints: list[Stint],
+        period: DateRange,
+        runs: int | None = None,
     ) -> GoalAssignment | None:
         """The versions winning the period's days for this employee, with their day counts."""
         own = self.lines.get((kpi_id, GoalScopeKind.EMPLOYEE, employee))
-        runs = tuple((s.start, s.end, s.role_id, s.unit_id) for s in stints)
-        key = (kpi_id, employee if own else None, period, runs)
+        runs_id = self.runs(stints) if runs is None else runs
+        key = (kpi_id, employee if own else None, period, runs_id)
         if key not in self._memo:
             self._memo[key] = self._resolve(kpi_id, own or [], stints, period)
         return self._memo[key]

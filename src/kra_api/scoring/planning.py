@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
-from kra_api.models import KraItem, KraSet
+from kra_api.models import Kra, KraItem, KraSet
 from kra_api.scoring.aggregates import ComponentSums
 from kra_api.scoring.baselines import BaselineRequest
 from kra_api.scoring.definitions import Definitions
@@ -33,9 +33,9 @@ GroupKey = tuple[uuid.UUID, str]  # (employee, item scope)
 BaselineKey = tuple[uuid.UUID, str, uuid.UUID]  # (employee, item scope, KPI)
 
 
-@dataclass(frozen=True)
-class PlannedItem:
-    """What an item of an employee's scorecard is computed from."""
+class PlannedItem(NamedTuple):
+    """What an item of an employee's scorecard is computed from (a tuple: made 80 000 times
+    for an organization)."""
 
     item: KraItem
     kpi: KpiInfo
@@ -59,8 +59,9 @@ class Planner:
         self.structure, self.book, self.definitions = structure, book, definitions
         self.kpis, self.span, self.mode = kpis, span, mode
         self.groups: dict[GroupKey, Group] = {}
-        self.items: dict[uuid.UUID, list[PlannedItem]] = {}
+        self.items: dict[uuid.UUID, list[tuple[Kra, list[PlannedItem]]]] = {}
         self._baselines: dict[BaselineKey, None] = {}
+        self._relatives: dict[int, bool] = {}
 
     def group(self, employee: uuid.UUID, scope: str, span: DateRange) -> Group:
         """The readings an item of ``scope`` reads for the employee over ``span``."""
@@ -69,23 +70,34 @@ class Planner:
         return self_group(employee, span)
 
     def plan(self, employee: uuid.UUID, kra_set: KraSet) -> None:
-        """Plan every item of the employee's KRA set."""
+        """Plan every item of the employee's KRA set, KRA by KRA."""
         stints = self.structure.stints_in(employee, self.span)
+        runs = self.book.runs(stints)
         planned = []
         for kra in self.definitions.kras.get(kra_set.id, ()):
+            kra_items = []
             for item in self.definitions.items.get(kra.id, ()):
                 key = (employee, item.scope)
                 if key not in self.groups:
                     self.groups[key] = self.group(employee, item.scope, self.span)
                 goals = None
                 if item.weight is not None:  # a gate needs no goal
-                    goals = self.book.assignment(item.kpi_id, employee, stints, self.span)
+                    goals = self.book.assignment(item.kpi_id, employee, stints, self.span, runs)
                 baseline = None
-                if goals is not None and needs_baseline(goals, self.mode):
+                if goals is not None and self._relative(goals):
                     baseline = (employee, item.scope, item.kpi_id)
                     self._baselines[baseline] = None
-                planned.append(PlannedItem(item, self.kpis[item.kpi_id], key, goals, baseline))
+                kra_items.append(PlannedItem(item, self.kpis[item.kpi_id], key, goals, baseline))
+            planned.append((kra, kra_items))
         self.items[employee] = planned
+
+    def _relative(self, goals: GoalAssignment) -> bool:
+        # Goal assignments are shared (memoized by the goal book, alive for the whole run), so
+        # the answer is kept by identity.
+        found = self._relatives.get(id(goals))
+        if found is None:
+            found = self._relatives[id(goals)] = needs_baseline(goals, self.mode)
+        return found
 
     def baseline_requests(self, previous: DateRange) -> list[BaselineRequest]:
         """One request per (employee, scope, KPI) whose goals use a RELATIVE version."""
@@ -104,12 +116,11 @@ class Planner:
         baselines: Mapping[Hashable, Fraction | None],
     ) -> list[KraInput]:
         """The engine inputs of the employee's scorecard (KRAs and items keyed by row id)."""
-        planned = {p.item.id: p for p in self.items.get(employee, ())}
         kras = []
-        for kra in self.definitions.kras.get(kra_set.id, ()):
+        for kra, planned in self.items.get(employee, ()):
             items = []
-            for item in self.definitions.items.get(kra.id, ()):
-                p = planned[item.id]
+            for p in planned:
+                item = p.item
                 gate = None
                 if item.weight is None:
                     gate = Gate(item.gate_minimum, item.gate_maximum)

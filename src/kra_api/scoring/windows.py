@@ -17,7 +17,7 @@ import bisect
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 DateRange = tuple[dt.date, dt.date]
@@ -99,15 +99,23 @@ class SegmentPlan:
                 if any(lo <= a and b <= hi for lo, hi in covered):
                     yield subject, i, a, b
 
+    def whole(self, period: DateRange) -> list[uuid.UUID]:
+        """The subjects whose only segment is the whole period (segment 0)."""
+        span = [period[0], period[1]]
+        return [s for s, bounds in self.bounds.items() if bounds == span]
+
     def query_arrays(
-        self, zone: ZoneInfo
+        self, zone: ZoneInfo, skip: Collection[uuid.UUID] = ()
     ) -> tuple[list[uuid.UUID], list[int], list[dt.datetime], list[dt.datetime]]:
-        """The segments as parallel arrays for ``unnest`` (bounds as instants in ``zone``)."""
+        """The segments as parallel arrays for ``unnest`` (bounds as instants in ``zone``),
+        leaving out the subjects in ``skip``."""
         subjects: list[uuid.UUID] = []
         indexes: list[int] = []
         los: list[dt.datetime] = []
         his: list[dt.datetime] = []
         for subject, i, a, b in self.segments():
+            if subject in skip:
+                continue
             subjects.append(subject)
             indexes.append(i)
             los.append(instant(a, zone))
