@@ -117,8 +117,18 @@ class ComponentSums:
 
     def for_group(self, group: Group, kpi: KpiInfo) -> dict[str, Decimal] | None:
         """The KPI's component aggregates over a group; None when it has no reading."""
-        sums: dict[str, Decimal] | None = None
         snapshots = kpi.snapshots
+        if len(group) == 1 and not snapshots:
+            # The common case, an employee's own readings read as one segment: no composing.
+            ((subject, ranges),) = group.items()
+            if self.plan.bounds.get(subject) == [ranges[0][0], ranges[-1][1]]:
+                per_segment = self.totals.get((subject, kpi.id))
+                only = per_segment.get(0) if per_segment else None
+                if only is None:
+                    return None
+                if only.keys() == kpi.aggregations.keys():
+                    return dict(only)
+        sums: dict[str, Decimal] | None = None
         picked: dict[str, Decimal] = dict.fromkeys(snapshots, Decimal(0))
         for subject, ranges in group.items():
             per_segment = self.totals.get((subject, kpi.id))
