@@ -13,9 +13,9 @@ import time
 import asyncpg
 import httpx
 
+from harness import Server
 from kra_api.graphql.core.ids import to_global_id
 from scoring_data import Bench
-from uvicorn_server import Server
 
 SCORECARD = """query($e: ID!, $p: ID!) { scorecard(employeeId: $e, periodId: $p) {
   overallScore overallStatus coverage gateFailed band { level label } role { code }
