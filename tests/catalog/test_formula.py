@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import numbers
 import re
 from fractions import Fraction
 from importlib import resources
@@ -84,7 +85,7 @@ def test_team_aht_is_a_ratio_of_sums() -> None:
 def test_exact_evaluation(text: str, values: dict[str, Fraction], expected: Fraction) -> None:
     result = parse_formula(text).evaluate(values)
     assert result == expected
-    assert isinstance(result, Fraction)
+    assert isinstance(result, numbers.Rational)  # exact, never a float
 
 
 def test_numbers_are_exact_rationals() -> None:

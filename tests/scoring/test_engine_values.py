@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kra_api.scoring.engine import (
     MinSample,
@@ -87,3 +89,23 @@ def test_baseline_value_applies_the_min_sample() -> None:
     assert baseline_value(CSAT.formula, None, None) is None
     zero = {"positive": D(0), "responses": D(0)}
     assert baseline_value(CSAT.formula, zero, MinSample("responses", D(0))) is None  # 0/0
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=6), st.integers(0, 6))
+def test_round_half_up_agrees_with_decimal_quantize(x: Decimal, places: int) -> None:
+    # The engine rounds Fractions with integers only; Decimal's own ROUND_HALF_UP is the oracle.
+    with localcontext() as ctx:
+        ctx.prec = 200
+        expected = x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    got = round_half_up(x, places)
+    assert got == expected
+    assert got.as_tuple().exponent == -places
+    assert not (got.is_signed() and got == 0)  # never "-0.00"
+
+
+def test_standard_library_fractions_mix_exactly_with_the_engine() -> None:
+    # Callers and tests may pass fractions.Fraction; the engine computes on its C Fraction.
+    value = kpi_value(ratio("a", "b", 100), {"a": Fraction(1, 3), "b": Fraction(2, 7)})
+    assert value == Fraction(350, 3)
+    assert hash(value) == hash(Fraction(350, 3))
+    assert str(quantize_value(value)) == "116.666667"

@@ -10,7 +10,8 @@ Hostile input is bounded: a formula longer than ``MAX_LENGTH`` characters or nes
 before the parser or the evaluator could exhaust the Python stack. Runs of ``+ -`` or ``* /`` are
 kept flat (``Chain``) so the tree depth depends on the nesting only, never on the formula length.
 
-Evaluation uses ``fractions.Fraction`` so that a value exactly on a goal anchor hits it.
+Evaluation uses exact rationals (the scoring engine's C ``Fraction``) so that a value exactly on
+a goal anchor hits it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
+
+from kra_api.scoring.exact import Fraction
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 64

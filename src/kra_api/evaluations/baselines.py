@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable, Sequence
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kra_api.evaluations.repository import frozen_snapshots
 from kra_api.models import Period
 from kra_api.scoring.engine import baseline_value
+from kra_api.scoring.exact import Fraction
 from kra_api.scoring.kpis import KpiInfo
 
 

@@ -7,11 +7,11 @@ contributions exact up to 6 decimals), so a change listed is a change a reader c
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from kra_api.numbers import format_decimal
 from kra_api.scoring import engine
+from kra_api.scoring.exact import Fraction
 
 PLACES = 6
 Path = tuple[str, ...]

@@ -13,13 +13,13 @@ import datetime as dt
 import hashlib
 import uuid
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, cast
 
 import orjson
 
 from kra_api.models import KraSet, Period
 from kra_api.scoring import engine
+from kra_api.scoring.exact import Fraction
 from kra_api.scoring.service import Scorecard, ScoringRun
 
 FORMAT = 1

@@ -14,7 +14,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -27,6 +26,7 @@ from kra_api.models import Goal, Kra, KraItem, KraSet, Organization, Period
 from kra_api.periods.state import local_date
 from kra_api.scoring.aggregates import load_sums
 from kra_api.scoring.engine import baseline_value
+from kra_api.scoring.exact import Fraction
 from kra_api.scoring.groups import self_group
 from kra_api.scoring.kpis import KpiInfo, load_kpis
 from kra_api.scoring.simulation import people_in_scope

@@ -13,11 +13,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from kra_api.models import Goal, KraItem
 from kra_api.numbers import format_decimal
-from kra_api.scoring.exact import quantize_value, round_half_up
+from kra_api.scoring.exact import Fraction, quantize_value, round_half_up
 
 MIN_DESCRIPTION = 20
 LOW, HIGH = 10, 90  # percentiles an achievable target sits between

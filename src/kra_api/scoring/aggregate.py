@@ -10,10 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from fractions import Fraction
 from itertools import pairwise
 
-from .exact import Exact, quantize_score, to_fraction
+from .exact import Exact, Fraction, quantize_score, to_fraction
 
 
 class RatingStatus(StrEnum):

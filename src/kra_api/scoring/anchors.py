@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
-from fractions import Fraction
 from itertools import pairwise
 
-from .exact import Exact, to_fraction
+from .exact import Exact, Fraction, to_fraction
 
 
 class Direction(StrEnum):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Hashable
 from dataclasses import dataclass
-from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from kra_api.evaluations.baselines import frozen_baselines
 from kra_api.models import Period
 from kra_api.scoring.aggregates import load_sums
 from kra_api.scoring.engine import baseline_value
+from kra_api.scoring.exact import Fraction
 from kra_api.scoring.kpis import KpiInfo
 from kra_api.scoring.windows import DateRange, Group
 

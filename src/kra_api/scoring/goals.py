@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from fractions import Fraction
 from functools import lru_cache
 
 from .anchors import Anchors, ScoringMode
+from .exact import Fraction
 
 
 class AnchorBasis(StrEnum):

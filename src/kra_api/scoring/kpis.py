@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,16 +25,15 @@ class KpiInfo:
     row: Kpi
     spec: KpiSpec
     aggregations: dict[str, str]
+    # The FIRST / LAST components (snapshots such as headcount or backlog); read for every item
+    # of a run, so kept rather than recomputed.
+    snapshots: dict[str, str] = field(init=False)
+    id: uuid.UUID = field(init=False)
 
-    @property
-    def id(self) -> uuid.UUID:
-        """The KPI's id."""
-        return self.row.id
-
-    @property
-    def snapshots(self) -> dict[str, str]:
-        """The FIRST / LAST components (snapshots such as headcount or backlog)."""
-        return {name: agg for name, agg in self.aggregations.items() if agg != SUM}
+    def __post_init__(self) -> None:
+        snapshots = {name: agg for name, agg in self.aggregations.items() if agg != SUM}
+        object.__setattr__(self, "snapshots", snapshots)
+        object.__setattr__(self, "id", self.row.id)
 
 
 def kpi_info(row: Kpi) -> KpiInfo:

@@ -11,11 +11,10 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from fractions import Fraction
 
 from .aggregate import DEFAULT_BANDS, Band, Gate, RatingStatus, check_bands
 from .anchors import Anchors, AnchorScores, Direction, ScoringMode, Segment
-from .exact import Exact, quantize_value, to_fraction
+from .exact import Exact, Fraction, quantize_value, to_fraction
 from .goals import GoalAssignment, GoalDays, RevisionMode
 from .values import FormulaLike, MinSample
 

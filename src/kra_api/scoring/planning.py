@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable, Mapping
-from fractions import Fraction
+from decimal import Decimal
 from typing import NamedTuple
 
 from kra_api.models import Kra, KraItem, KraSet
@@ -22,6 +22,7 @@ from kra_api.scoring.engine import (
     KraInput,
     RevisionMode,
 )
+from kra_api.scoring.exact import Fraction
 from kra_api.scoring.goals_in_period import GoalBook, needs_baseline
 from kra_api.scoring.groups import led_units_group, self_group
 from kra_api.scoring.kpis import KpiInfo
@@ -33,12 +34,23 @@ GroupKey = tuple[uuid.UUID, str]  # (employee, item scope)
 BaselineKey = tuple[uuid.UUID, str, uuid.UUID]  # (employee, item scope, KPI)
 
 
+class ItemDef(NamedTuple):
+    """A KRA item's columns as plain values, read once per KRA set rather than once per
+    employee (ORM attribute reads cost a run of 80 000 items most of a second)."""
+
+    id: uuid.UUID
+    scope: str
+    weight: Decimal | None
+    kpi_id: uuid.UUID
+    kpi: KpiInfo
+    gate: Gate | None
+
+
 class PlannedItem(NamedTuple):
     """What an item of an employee's scorecard is computed from (a tuple: made 80 000 times
     for an organization)."""
 
-    item: KraItem
-    kpi: KpiInfo
+    item: ItemDef
     group: GroupKey
     goals: GoalAssignment | None
     baseline: BaselineKey | None
@@ -60,6 +72,7 @@ class Planner:
         self.kpis, self.span, self.mode = kpis, span, mode
         self.groups: dict[GroupKey, Group] = {}
         self.items: dict[uuid.UUID, list[tuple[Kra, list[PlannedItem]]]] = {}
+        self._defs: dict[uuid.UUID, list[tuple[Kra, list[ItemDef]]]] = {}
         self._baselines: dict[BaselineKey, None] = {}
         self._relatives: dict[int, bool] = {}
 
@@ -69,14 +82,30 @@ class Planner:
             return led_units_group(self.structure, employee, span)
         return self_group(employee, span)
 
+    def _item_defs(self, kra_set: KraSet) -> list[tuple[Kra, list[ItemDef]]]:
+        found = self._defs.get(kra_set.id)
+        if found is None:
+            found = self._defs[kra_set.id] = [
+                (kra, [self._item_def(i) for i in self.definitions.items.get(kra.id, ())])
+                for kra in self.definitions.kras.get(kra_set.id, ())
+            ]
+        return found
+
+    def _item_def(self, item: KraItem) -> ItemDef:
+        gate = None
+        if item.weight is None:  # a gate
+            gate = Gate(item.gate_minimum, item.gate_maximum)
+        kpi = self.kpis[item.kpi_id]
+        return ItemDef(item.id, item.scope, item.weight, item.kpi_id, kpi, gate)
+
     def plan(self, employee: uuid.UUID, kra_set: KraSet) -> None:
         """Plan every item of the employee's KRA set, KRA by KRA."""
         stints = self.structure.stints_in(employee, self.span)
         runs = self.book.runs(stints)
         planned = []
-        for kra in self.definitions.kras.get(kra_set.id, ()):
+        for kra, defs in self._item_defs(kra_set):
             kra_items = []
-            for item in self.definitions.items.get(kra.id, ()):
+            for item in defs:
                 key = (employee, item.scope)
                 if key not in self.groups:
                     self.groups[key] = self.group(employee, item.scope, self.span)
@@ -87,7 +116,7 @@ class Planner:
                 if goals is not None and self._relative(goals):
                     baseline = (employee, item.scope, item.kpi_id)
                     self._baselines[baseline] = None
-                kra_items.append(PlannedItem(item, self.kpis[item.kpi_id], key, goals, baseline))
+                kra_items.append(PlannedItem(item, key, goals, baseline))
             planned.append((kra, kra_items))
         self.items[employee] = planned
 
@@ -121,17 +150,14 @@ class Planner:
             items = []
             for p in planned:
                 item = p.item
-                gate = None
-                if item.weight is None:
-                    gate = Gate(item.gate_minimum, item.gate_maximum)
                 items.append(
                     ItemInput(
                         key=item.id,
-                        kpi=p.kpi.spec,
+                        kpi=item.kpi.spec,
                         weight=item.weight,
-                        gate=gate,
+                        gate=item.gate,
                         goals=p.goals,
-                        sums=sums.for_group(self.groups[p.group], p.kpi),
+                        sums=sums.for_group(self.groups[p.group], item.kpi),
                         baseline=None if p.baseline is None else baselines.get(p.baseline),
                     )
                 )

@@ -11,7 +11,6 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from sqlmodel import col
 
 from kra_api.models import Employee, Organization, Period
 from kra_api.scoring.engine import Band, RatingStatus, kpi_value, quantize_score
+from kra_api.scoring.exact import Fraction
 from kra_api.scoring.kpis import KpiInfo
 from kra_api.scoring.org_settings import bands_of
 from kra_api.scoring.service import Scorecard, ScoringRun, score_period

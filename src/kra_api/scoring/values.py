@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Protocol
 
-from .exact import Exact, to_fraction
+from .exact import Exact, Fraction, decimal_fraction, to_fraction
 
 
 class FormulaLike(Protocol):
@@ -33,7 +32,10 @@ class MinSample:
 
 def exact_sums(sums: Mapping[str, Exact]) -> dict[str, Fraction]:
     """Component aggregates as Fractions (floats refused)."""
-    return {name: to_fraction(v) for name, v in sums.items()}
+    return {
+        name: decimal_fraction(v) if type(v) is Decimal else to_fraction(v)
+        for name, v in sums.items()
+    }
 
 
 def kpi_value(formula: FormulaLike, sums: Mapping[str, Exact]) -> Fraction | None:

@@ -13,7 +13,6 @@ import decimal
 import enum
 import uuid
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import cast
 
 import strawberry
@@ -30,6 +29,7 @@ from kra_api.graphql.periods.types import Period
 from kra_api.graphql.readings.types import ComponentValue
 from kra_api.scoring import engine
 from kra_api.scoring import service as scoring
+from kra_api.scoring.exact import Fraction
 
 PLACES = 6
 
