@@ -6,6 +6,7 @@ from kra_api.models.catalog import Kpi
 from kra_api.models.evaluations import Evaluation, EvaluationRevision
 from kra_api.models.goals import Goal
 from kra_api.models.kras import Kra, KraItem, KraSet
+from kra_api.models.month_sums import KpiMonthSum, KpiMonthSumState, KpiReadingChange
 from kra_api.models.orgs import Organization, OrgUnit, OrgUnitLeadership
 from kra_api.models.outbox import OutboxEvent
 from kra_api.models.people import Assignment, Employee, EmployeeIdentity, Role
@@ -22,7 +23,10 @@ __all__ = [
     "EvaluationRevision",
     "Goal",
     "Kpi",
+    "KpiMonthSum",
+    "KpiMonthSumState",
     "KpiReading",
+    "KpiReadingChange",
     "Kra",
     "KraItem",
     "KraSet",

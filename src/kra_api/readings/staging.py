@@ -72,6 +72,27 @@ _ROWS = """
   FROM kra_reading_stage s WHERE s.subject_id IS NOT NULL
   ORDER BY s.kpi_id, s.subject_id, s.interval_start, s.interval_end
 """
+
+
+def _log(cte: str) -> str:
+    """A CTE recording that this transaction changed readings of the batch's UTC months, when
+    ``cte`` (the inserted / replaced rows) is not empty: month sums built before are then stale
+    (scoring/month_sums.py). One row per transaction and month, however many batches."""
+    return (
+        "logged AS ("  # noqa: S608 - ``cte`` is one of this module's constant names
+        + """
+  INSERT INTO kpi_reading_change (organization_id, month, xact, changed_at)
+  SELECT DISTINCT $1::uuid, date_trunc('month', s.interval_start AT TIME ZONE 'UTC')::date,
+         pg_current_xact_id()::text::bigint, now()
+  FROM kra_reading_stage s
+  WHERE s.subject_id IS NOT NULL AND EXISTS (SELECT 1 FROM """
+        + cte
+        + """)
+  ON CONFLICT DO NOTHING
+)"""
+    )
+
+
 _INTO = """
   INSERT INTO kpi_reading AS r (organization_id, source, subject_kind, subject_id, kpi_id,
     interval_start, interval_end, components, source_revision, received_at, late)
@@ -101,7 +122,9 @@ _MERGE = (  # constant fragments only: nothing of the input is ever spliced into
       'after', r.components) END AS correction
 ), held AS ("""
     + _HOLD
-    + """)
+    + "), "
+    + _log("merged")
+    + """
 SELECT count(*) FILTER (WHERE fresh) AS inserted, count(*) FILTER (WHERE NOT fresh) AS updated,
   (SELECT count(*) FROM held) AS held,
   (jsonb_agg(correction) FILTER (WHERE correction IS NOT NULL))::text AS corrections
@@ -116,7 +139,9 @@ _ADD = (
     + _ROWS
     + " RETURNING 1), held AS ("
     + _HOLD
-    + """)
+    + "), "
+    + _log("added")
+    + """
 SELECT (SELECT count(*) FROM added) AS inserted, 0 AS updated,
   (SELECT count(*) FROM held) AS held, NULL::text AS corrections
 """

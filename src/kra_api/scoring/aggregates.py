@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kra_api.scoring import month_sums
 from kra_api.scoring.kpis import FIRST, KpiInfo
 from kra_api.scoring.windows import DateRange, Group, SegmentPlan, instant
 
@@ -176,7 +177,8 @@ async def load_sums(
     kpis: Collection[KpiInfo],
 ) -> ComponentSums:
     """Aggregate every reading of ``kpis`` the groups need over ``period``: one statement
-    (two when some KPI has FIRST / LAST components)."""
+    (two when some KPI has FIRST / LAST components); a large run over whole months reads the
+    whole-period subjects from month sums instead (``month_sums``)."""
     plan = SegmentPlan(groups)
     result = ComponentSums(plan)
     if not plan.bounds or not kpis:
@@ -187,10 +189,16 @@ async def load_sums(
     cut = plan.query_arrays(zone, skip=set(whole))
     totals = result.totals
     kpi_ids = [k.id for k in kpis]
-    for subject, seg, kpi_id, names, values in await fetch(
-        session, SUMS_SQL, org_id, *cut, *bounds, kpi_ids, whole
-    ):
-        totals[(subject, kpi_id)][seg] = dict(zip(names, values, strict=True))
+    monthly = await month_sums.read(session, org_id, zone, period, whole, kpi_ids)
+    if monthly is not None:  # a large run over whole months: the whole-period subjects are read
+        for subject, kpi_id, names, values in monthly:
+            totals[(subject, kpi_id)][0] = dict(zip(names, values, strict=True))
+        whole = []
+    if whole or cut[0]:
+        for subject, seg, kpi_id, names, values in await fetch(
+            session, SUMS_SQL, org_id, *cut, *bounds, kpi_ids, whole
+        ):
+            totals[(subject, kpi_id)][seg] = dict(zip(names, values, strict=True))
     snapshot_kpis = [k.id for k in kpis if k.snapshots]
     if snapshot_kpis:
         every = plan.query_arrays(zone)
