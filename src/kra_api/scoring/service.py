@@ -10,8 +10,10 @@ About ten statements whatever the number of employees (architecture.md principle
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -89,6 +91,32 @@ def _scopes(structure: Structure, employees: Sequence[uuid.UUID]) -> Scopes:
     return Scopes({s.role_id for s in stints}, units, employees)
 
 
+_paused = 0  # runs in progress that paused the cyclic collector (runs may interleave)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector while a run builds its object graph.
+
+    A run creates millions of short-lived objects and keeps hundreds of thousands alive, so the
+    collector's generational passes cost an organization-wide run ~40 % of its time, reclaiming
+    nothing (a run creates no cycles it drops). Reference counting still frees everything; the
+    collector resumes when the last paused run ends.
+    """
+    global _paused
+    if _paused == 0 and not gc.isenabled():
+        yield  # paused by someone else: leave it to them
+        return
+    _paused += 1
+    gc.disable()
+    try:
+        yield
+    finally:
+        _paused -= 1
+        if _paused == 0:
+            gc.enable()
+
+
 async def score_period(
     session: AsyncSession,
     org: Organization,
@@ -103,6 +131,18 @@ async def score_period(
     With ``team_unit``, also the sums of every KPI over that unit's subtree (team roll-up).
     With ``overrides``, goal versions and a KRA set stand in for stored ones (what-if runs).
     """
+    with collector_paused():
+        return await _score_period(session, org, period, employee_ids, team_unit, overrides)
+
+
+async def _score_period(
+    session: AsyncSession,
+    org: Organization,
+    period: Period,
+    employee_ids: Sequence[uuid.UUID] | None,
+    team_unit: uuid.UUID | None,
+    overrides: Overrides | None,
+) -> ScoringRun:
     zone = ZoneInfo(org.timezone)
     settings = engine_settings(org)
     span = period_range(period)
