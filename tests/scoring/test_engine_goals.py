@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 from decimal import Decimal
 from fractions import Fraction
 
@@ -239,3 +243,24 @@ def test_goal_assignment_validation() -> None:
         GoalAssignment((GoalDays(v, 3),), version("w", "1", "2"))
     with pytest.raises(ValueError, match="each once"):
         GoalAssignment((GoalDays(v, 3), GoalDays(v, 2)), v)
+
+
+def test_assignments_hash_like_equal_values_even_from_another_process() -> None:
+    version = GoalVersion("v1", Anchors.of(threshold=1, target=2), ScoringMode.LINEAR)
+    a = GoalAssignment((GoalDays(version, 3),), version)
+    b = GoalAssignment((GoalDays(version, 3),), version)
+    assert a == b
+    assert hash(a) == hash(b)
+    # Pickled where strings hash differently: the cached hash must be recomputed here.
+    code = (
+        "import pickle, sys\n"
+        "from kra_api.scoring.engine import Anchors, GoalAssignment, GoalDays, GoalVersion\n"
+        "v = GoalVersion('v1', Anchors.of(threshold=1, target=2))\n"
+        "sys.stdout.buffer.write(pickle.dumps(GoalAssignment((GoalDays(v, 3),), v)))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+    copied = pickle.loads(done.stdout)  # noqa: S301 - bytes this test made
+    assert copied == a
+    assert hash(copied) == hash(a)
+    assert {a: 1}[copied] == 1

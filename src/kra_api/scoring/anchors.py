@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from itertools import pairwise
 
 from .exact import Exact, Fraction, to_fraction
@@ -52,6 +53,11 @@ class AnchorScores:
     def __post_init__(self) -> None:
         if not to_fraction(self.threshold) < to_fraction(self.target) < to_fraction(self.stretch):
             raise ValueError("anchor scores must satisfy threshold < target < stretch")
+
+    @cached_property
+    def exact(self) -> tuple[Fraction, Fraction, Fraction]:
+        """(threshold, target, stretch) scores as Fractions, converted once per settings."""
+        return to_fraction(self.threshold), to_fraction(self.target), to_fraction(self.stretch)
 
 
 @dataclass(frozen=True)
@@ -162,8 +168,7 @@ def _score_higher(
     mode: ScoringMode,
     scores: AnchorScores,
 ) -> tuple[Fraction, Segment]:
-    y_thr, y_tgt = to_fraction(scores.threshold), to_fraction(scores.target)
-    y_str = to_fraction(scores.stretch)
+    y_thr, y_tgt, y_str = scores.exact
     linear = mode is ScoringMode.LINEAR
     if v < thr:
         return Fraction(0), Segment.BELOW_THRESHOLD
@@ -191,7 +196,7 @@ def _score_in_range(
     assert ltg is not None
     assert htg is not None
     assert hth is not None
-    y_thr, y_tgt = to_fraction(scores.threshold), to_fraction(scores.target)
+    y_thr, y_tgt, _ = scores.exact
     linear = mode is ScoringMode.LINEAR
     # Both thresholds are inclusive: a value exactly on one scores the threshold score.
     if v < lt or v > hth:

@@ -8,7 +8,7 @@ role and unit that day); ``winning_version`` / ``assign_goals`` apply the preced
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import lru_cache
 
@@ -99,6 +99,7 @@ class GoalAssignment:
 
     uses: tuple[GoalDays, ...]
     last: GoalVersion
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ids = [u.version.id for u in self.uses]
@@ -108,6 +109,16 @@ class GoalAssignment:
             raise ValueError("every version used must have at least one day")
         if self.last.id not in ids:
             raise ValueError("the last version must be one of the versions used")
+        # Hashed once: resolve_goal's memo hashes the assignment of every item of a run, and
+        # the generated hash would walk every version and its anchors each time.
+        object.__setattr__(self, "_hash", hash((self.uses, self.last)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[GoalAssignment], tuple[tuple[GoalDays, ...], GoalVersion]]:
+        # Rebuilt through __init__ when unpickled or copied: string hashes differ per process.
+        return GoalAssignment, (self.uses, self.last)
 
     @classmethod
     def single(cls, version: GoalVersion, days: int = 1) -> GoalAssignment:
