@@ -42,6 +42,7 @@ SETTINGS = """mutation($input: OrganizationSettingsUpdateInput!) {
 @pytest.fixture(autouse=True)
 def small_runs_use_month_sums(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(month_sums, "MIN_SUBJECTS", 1)
+    monkeypatch.setattr(month_sums, "QUIET", dt.timedelta(0))  # every month counts as quiet
 
 
 async def org_with_readings(gql: Gql, make_org: Any) -> tuple[Agents, str]:
@@ -249,3 +250,27 @@ async def test_a_quarter_adds_its_months(
     ]
     assert results == await raw(monkeypatch, database, s, quarter)
     assert aht(results, s, "A").component_sums["handled"] == 2 * 380
+
+
+async def test_a_month_still_receiving_readings_is_not_rebuilt(
+    gql: Gql, make_org: Any, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s, march = await org_with_readings(gql, make_org)
+    monkeypatch.setattr(month_sums, "QUIET", dt.timedelta(minutes=10))
+    # Readings arrived seconds ago and no sums exist: aggregated from the readings, nothing built.
+    assert await run(database, s, march) == await raw(monkeypatch, database, s, march)
+    assert await state(database, s.org.id) == []
+    monkeypatch.setattr(month_sums, "QUIET", dt.timedelta(0))
+    before = await run(database, s, march)
+    built = await state(database, s.org.id)
+    assert built != []
+    # A correction makes the month stale and busy: the readings decide, the sums wait.
+    monkeypatch.setattr(month_sums, "QUIET", dt.timedelta(minutes=10))
+    corrected = daily("A", "AHT", (50000, 100), "2026-03-10", "2026-03-11")
+    for reading in corrected:
+        reading["sourceRevision"] = 7
+    await record(gql, s.token, corrected)
+    busy = await run(database, s, march)
+    assert busy != before
+    assert busy == await raw(monkeypatch, database, s, march)
+    assert await state(database, s.org.id) == built

@@ -10,10 +10,13 @@ data, built for a whole month of the organization's time zone at once and used o
   organization's and every change row of the UTC months it spans was committed before that
   snapshot (``pg_visible_in_snapshot``). A change committed later, even by a transaction that was
   running during the build, makes it stale;
-- a stale month is rebuilt on a connection of its own and committed (a read request's
-  transaction is rolled back at its end), under an advisory lock so concurrent runs build once;
-  the caller then uses the sums only if its own session sees them fresh, else it aggregates the
-  readings as small runs always do. A READ ONLY transaction (what-if simulations) never builds.
+- a stale month is rebuilt once it has been quiet for ``QUIET`` (no change committed since):
+  rebuilding a month that readings keep arriving for would cost every run a build (slower than
+  aggregating the readings) to be stale again minutes later, so such a month is aggregated from
+  the readings as before. The build runs on a connection of its own and is committed (a read
+  request's transaction is rolled back at its end), under an advisory lock so concurrent runs
+  build once; the caller then uses the sums only if its own session sees them fresh. A READ ONLY
+  transaction (what-if simulations) never builds.
 
 Runs of fewer than ``MIN_SUBJECTS`` whole-period subjects (any team) and periods that are not
 whole months never use month sums: their aggregate is cheap already.
@@ -33,13 +36,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from kra_api.scoring.windows import DateRange, instant
 
 MIN_SUBJECTS = 1000
+QUIET = dt.timedelta(minutes=10)
 
-_FRESH = """
-SELECT s.zone = $3 AND NOT EXISTS (
-  SELECT 1 FROM kpi_reading_change c
+# Whether the month is built in this zone, whether changes it has not seen exist, and whether
+# the newest of those (or of all, when never built) is older than $6 (database clock).
+_STATE = """
+WITH s AS (
+  SELECT snapshot FROM kpi_month_sum_state
+  WHERE organization_id = $1 AND month = $2 AND zone = $3
+), unseen AS (
+  SELECT max(c.changed_at) AS newest FROM kpi_reading_change c
   WHERE c.organization_id = $1 AND c.month BETWEEN $4 AND $5
-    AND NOT pg_visible_in_snapshot(c.xact::text::xid8, s.snapshot::pg_snapshot))
-FROM kpi_month_sum_state s WHERE s.organization_id = $1 AND s.month = $2
+    AND NOT EXISTS (SELECT 1 FROM s
+                    WHERE pg_visible_in_snapshot(c.xact::text::xid8, s.snapshot::pg_snapshot))
+)
+SELECT EXISTS (SELECT 1 FROM s), newest IS NOT NULL, coalesce(newest < now() - $6::interval, true)
+FROM unseen
 """
 _LOCK = """
 SELECT pg_advisory_xact_lock(hashtext('kpi_month_sum'), hashtext($1::uuid::text || $2::date::text))
@@ -120,11 +132,19 @@ async def _rows(connection: AsyncConnection, sql: str, *args: Any) -> Sequence[A
     return result.all() if result.returns_rows else []
 
 
+async def _state(
+    connection: AsyncConnection, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date
+) -> tuple[bool, bool]:
+    """(fresh, quiet): sums built in this zone with every change seen; no recent change."""
+    args = (org_id, month, zone.key, *_utc_months(month, zone), QUIET)
+    built, pending, quiet = (await _rows(connection, _STATE, *args))[0]
+    return built and not pending, quiet
+
+
 async def _fresh(
     connection: AsyncConnection, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date
 ) -> bool:
-    rows = await _rows(connection, _FRESH, org_id, month, zone.key, *_utc_months(month, zone))
-    return bool(rows and rows[0][0])
+    return (await _state(connection, org_id, zone, month))[0]
 
 
 async def _build(session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date) -> None:
@@ -151,15 +171,17 @@ async def read(
     kpi_ids: Sequence[uuid.UUID],
 ) -> Sequence[Any] | None:
     """(subject, KPI, names, totals) of ``subjects`` over the whole period from fresh month
-    sums, building stale months first; None when month sums do not apply (then aggregate)."""
+    sums, building stale quiet months first; None when month sums do not apply (then the
+    caller aggregates the readings)."""
     months = whole_months(period)
     if months is None or len(subjects) < MIN_SUBJECTS or not kpi_ids:
         return None
     connection = await session.connection()
     for month in months:
-        if await _fresh(connection, org_id, zone, month):
+        fresh, quiet = await _state(connection, org_id, zone, month)
+        if fresh:
             continue
-        if (await _rows(connection, _READ_ONLY))[0][0]:
+        if not quiet or (await _rows(connection, _READ_ONLY))[0][0]:
             return None
         await _build(session, org_id, zone, month)
         if not await _fresh(connection, org_id, zone, month):  # e.g. a repeatable-read caller
