@@ -8,12 +8,14 @@ from typing import Any
 
 import httpx
 import pytest
+from strawberry.extensions.validation_cache import _get_validate_cache as validation_cache
 
 from kra_api import people
 from kra_api.app import create_app
 from kra_api.auth.tokens import issue_token
 from kra_api.config import Settings
 from kra_api.db.session import Database
+from kra_api.graphql.schema import CACHED_DOCUMENTS
 from tests.db.rows import count
 
 ROLE_CREATE = 'mutation { roleCreate(input: {code: "R1", name: "R"}) { role { id } } }'
@@ -290,3 +292,20 @@ async def test_every_response_has_a_request_id(
     assert echoed.headers["x-request-id"] == "trace-abc-123"
     too_long = await client.get("/healthz", headers={"X-Request-ID": "a" * 200})
     assert too_long.headers["x-request-id"] != "a" * 200
+
+
+async def test_repeated_documents_skip_parsing_and_validation_but_not_the_limits(
+    client: httpx.AsyncClient, make_org: Any
+) -> None:
+    sign_in(client, await make_org())
+    cache = validation_cache(CACHED_DOCUMENTS)
+    query = parents(11) + " "  # a text no other test sends
+    for _ in range(3):
+        assert "errors" not in await gql(client, query)
+    hits = cache.cache_info().hits
+    assert "errors" not in await gql(client, query)
+    assert cache.cache_info().hits == hits + 1  # same rules every request: the cache answers
+    # A refused document stays refused when it is answered from the cache.
+    for _ in range(2):
+        refused = await gql(client, parents(13) + "  ")
+        assert messages(refused) == ["'anonymous' exceeds maximum operation depth of 12"]

@@ -11,7 +11,9 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -101,17 +103,27 @@ class Mutation(
     pass
 
 
+CACHED_DOCUMENTS = 256  # distinct query texts kept parsed and validated (clients reuse a few)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with limits and error shaping configured from ``settings``."""
+    # The limiters' rule classes are made once, here, so that every request validates with the
+    # same rules and ValidationCache can answer a repeated document without validating it again
+    # (a limiter made per request makes new rule classes, and a cache key nothing ever hits).
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        max_top_level_mutations(settings.max_top_level_mutations),
+        NoRepeatedDirectives,
+    ]
     extensions: list[Any] = [
         partial(PublicErrors, production=settings.is_production),
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(
-            AddValidationRules,
-            [max_top_level_mutations(settings.max_top_level_mutations), NoRepeatedDirectives],
-        ),
+        partial(AddValidationRules, rules),
+        # Last, after every rule is added: bounded LRU caches shared by all requests.
+        partial(ParserCache, maxsize=CACHED_DOCUMENTS),
+        partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)
