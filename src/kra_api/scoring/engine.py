@@ -67,7 +67,15 @@ from .model import (
     ScorecardResult,
     ScoringSettings,
 )
-from .values import FormulaLike, MinSample, baseline_value, exact_sums, kpi_value, sample_met
+from .values import (
+    FormulaLike,
+    MinSample,
+    baseline_value,
+    exact_sums,
+    exact_value,
+    kpi_value,
+    sample_met,
+)
 
 __all__ = [
     "DEFAULT_BANDS",
@@ -126,7 +134,7 @@ def score_item(item: ItemInput, settings: ScoringSettings) -> ItemResult:
     kpi = item.kpi
     sums = exact_sums(item.sums or {})
     has_reading = bool(sums)
-    value = kpi_value(kpi.formula, sums) if has_reading else None
+    value = exact_value(kpi.formula, sums) if has_reading else None
     sample_ok = has_reading and sample_met(kpi.min_sample, sums)
     baseline = None if item.baseline is None else to_fraction(item.baseline)
     if item.gate is not None:

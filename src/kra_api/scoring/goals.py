@@ -116,6 +116,14 @@ class GoalAssignment:
     def __hash__(self) -> int:
         return self._hash
 
+    def __eq__(self, other: object) -> bool:
+        # The memo of resolve_goal compares the shared assignment with itself on every item.
+        if self is other:
+            return True
+        if not isinstance(other, GoalAssignment):
+            return NotImplemented
+        return (self.uses, self.last) == (other.uses, other.last)
+
     def __reduce__(self) -> tuple[type[GoalAssignment], tuple[tuple[GoalDays, ...], GoalVersion]]:
         # Rebuilt through __init__ when unpickled or copied: string hashes differ per process.
         return GoalAssignment, (self.uses, self.last)

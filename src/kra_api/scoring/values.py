@@ -40,8 +40,13 @@ def exact_sums(sums: Mapping[str, Exact]) -> dict[str, Fraction]:
 
 def kpi_value(formula: FormulaLike, sums: Mapping[str, Exact]) -> Fraction | None:
     """The KPI value over the component aggregates, exact; None on a division by zero (NO_DATA)."""
+    return exact_value(formula, exact_sums(sums))
+
+
+def exact_value(formula: FormulaLike, sums: Mapping[str, Fraction]) -> Fraction | None:
+    """``kpi_value`` over aggregates already converted by ``exact_sums`` (not converted again)."""
     try:
-        return to_fraction(formula.evaluate(exact_sums(sums)))
+        return to_fraction(formula.evaluate(sums))
     except ZeroDivisionError:
         return None
 
