@@ -192,8 +192,19 @@ async def statements(settings: Settings, database: Database, bench: Bench, key: 
     )
 
 
+def calibration() -> float:
+    """Seconds for 10 million pure-Python additions: how fast this machine is right now, so
+    figures taken on different (or differently loaded) machines can be compared."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 async def run(args: argparse.Namespace, url: str) -> None:
     """Generate, then measure (a), (c) and (b)."""
+    print(f"calibration: 10 million Python additions in {calibration():.2f} s")
     await migrate.upgrade(url)
     settings = Settings(database_url=url, env="development")
     database = Database(url, set_role=True, pool_size=4, max_overflow=0)
