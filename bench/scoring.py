@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -43,7 +44,7 @@ from kra_api.db.embedded import start_embedded
 from kra_api.db.session import Database
 from kra_api.graphql.core.ids import to_global_id
 from kra_api.scoring import month_sums, service
-from kra_api.scoring.aggregates import tune
+from kra_api.scoring.tuning import tune
 from scoring_data import Bench, generate
 from scoring_readings import load
 from scoring_reads import floor_rate, http_rate
@@ -110,10 +111,7 @@ async def recompute(database: Database, bench: Bench, runs: int) -> None:
 
     async def after_a_change() -> None:
         # What a readings merge leaves behind (readings/staging.py): the month is stale.
-        utc_months = {
-            zone_start.astimezone(dt.UTC).date().replace(day=1),
-            (zone_end - dt.timedelta(microseconds=1)).astimezone(dt.UTC).date().replace(day=1),
-        }
+        utc_months = set(month_sums.utc_months(bench.month[0], ZoneInfo(org.timezone)))
         async with database.session(bench.org_id) as session:
             connection = await session.connection()
             for month in utc_months:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kra_api.scoring import month_sums
 from kra_api.scoring.kpis import FIRST, KpiInfo
+from kra_api.scoring.tuning import tune
 from kra_api.scoring.windows import DateRange, Group, SegmentPlan, instant
 
 # Sums of stored NUMERICs are exact in PostgreSQL; adding segments here must stay exact too.
@@ -78,21 +79,6 @@ GROUP BY s.subject_id, s.seg, r.kpi_id, c.key
 """
 
 SegKey = tuple[uuid.UUID, uuid.UUID]  # (subject, kpi)
-
-
-# The aggregates scan millions of rows for an organization and a handful for one employee: plan
-# each call for its own arguments (a cached generic plan cannot know the segment count), skip
-# JIT (compiling costs seconds and saves less), and let hashing and sorting stay in memory.
-_TUNE = (
-    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-    "set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
-)
-
-
-async def tune(session: AsyncSession) -> None:
-    """Planner settings for the aggregate statements, for the rest of this transaction only."""
-    connection = await session.connection()
-    await connection.exec_driver_sql(_TUNE)
 
 
 async def fetch(session: AsyncSession, sql: str, *args: Any) -> Sequence[Any]:

@@ -226,14 +226,13 @@ def score_kra(kra: KraInput, settings: ScoringSettings) -> KraResult:
             # a second time (dataclasses.replace) cost a run of 80 000 items over a second.
             share = contribution(i.weight, i.score, rollup.scored_weight)
             object.__setattr__(i, "contribution", share)
-    with_contributions = tuple(items)
     return KraResult(
         key=kra.key,
         weight=kra.weight,
         score=rollup.score,
         status=rollup.status,
         coverage=rollup.coverage,
-        items=with_contributions,
+        items=tuple(items),
     )
 
 

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from kra_api.scoring.tuning import tune_connection
 from kra_api.scoring.windows import DateRange, instant
 
 MIN_SUBJECTS = 1000
@@ -91,10 +92,7 @@ SELECT subject_id, kpi_id, array_agg(name), array_agg(total) FROM (
   GROUP BY m.subject_id, m.kpi_id, u.name
 ) per GROUP BY subject_id, kpi_id
 """
-_TENANT = text(
-    "SELECT set_config('app.organization_id', :org, true), "
-    "set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
-)
+_TENANT = text("SELECT set_config('app.organization_id', :org, true)")
 _AS_APP = text("SELECT set_config('role', 'kra_app', true)")
 _READ_ONLY = "SELECT current_setting('transaction_read_only') = 'on'"
 
@@ -120,7 +118,8 @@ def _bounds(month: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     return instant(month, zone), instant(_next_month(month), zone)
 
 
-def _utc_months(month: dt.date, zone: ZoneInfo) -> tuple[dt.date, dt.date]:
+def utc_months(month: dt.date, zone: ZoneInfo) -> tuple[dt.date, dt.date]:
+    """The first and last UTC months (partitions) a month of ``zone`` spans."""
     lo, hi = _bounds(month, zone)
     first = lo.astimezone(dt.UTC)
     last = (hi - dt.timedelta(microseconds=1)).astimezone(dt.UTC)
@@ -136,7 +135,7 @@ async def _state(
     connection: AsyncConnection, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date
 ) -> tuple[bool, bool]:
     """(fresh, quiet): sums built in this zone with every change seen; no recent change."""
-    args = (org_id, month, zone.key, *_utc_months(month, zone), QUIET)
+    args = (org_id, month, zone.key, *utc_months(month, zone), QUIET)
     built, pending, quiet = (await _rows(connection, _STATE, *args))[0]
     return built and not pending, quiet
 
@@ -155,6 +154,7 @@ async def _build(session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month
         if session.info.get("set_role", True):
             await connection.execute(_AS_APP)
         await connection.execute(_TENANT, {"org": str(org_id)})
+        await tune_connection(connection)  # the build is the same aggregate as a run's
         await _rows(connection, _LOCK, org_id, month)
         if not await _fresh(connection, org_id, zone, month):  # another run may have built it
             await _rows(connection, _CLEAR, org_id, month)

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kra_api.errors import BadUserInput
-from kra_api.scoring.aggregates import EXACT, fetch, tune
+from kra_api.scoring.aggregates import EXACT, fetch
 from kra_api.scoring.groups import self_group, team_group
 from kra_api.scoring.kpis import FIRST, LAST, KpiInfo
 from kra_api.scoring.structure import load_structure
+from kra_api.scoring.tuning import tune
 from kra_api.scoring.windows import DateRange, Group, instant
 
 MAX_BUCKETS = 366
