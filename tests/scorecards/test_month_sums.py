@@ -150,7 +150,8 @@ async def test_a_replay_changes_nothing_and_keeps_the_sums(
     assert await state(database, s.org.id) == built
 
 
-def _stage(employee: uuid.UUID, kpi: uuid.UUID, day: int, handled: int) -> staging.StageRecord:
+def staged(employee: uuid.UUID, kpi: uuid.UUID, day: int, handled: int) -> staging.StageRecord:
+    """A staged AHT reading of a day of March from source "late" (a merge's input)."""
     start = dt.datetime(2026, 3, day, tzinfo=dt.UTC)
     components = json.dumps({"handle_seconds": handled * 400, "handled": handled})
     return (
@@ -175,7 +176,7 @@ async def test_a_change_committed_during_a_build_makes_the_month_stale(
     async with database.session(s.org.id) as writer:
         received = dt.datetime.now(dt.UTC)
         merged = await staging.merge(
-            writer, s.org.id, "late", received, [_stage(employee, kpi, 5, 77)]
+            writer, s.org.id, "late", received, [staged(employee, kpi, 5, 77)]
         )
         assert merged.inserted == 1
         # Built while the merge is uncommitted: the sums cannot include it.

@@ -14,7 +14,8 @@ from kra_api.models.base import timestamp_column
 
 
 class KpiReadingChange(SQLModel, table=True):
-    """A transaction that changed readings of a UTC month (one row per transaction and month)."""
+    """A transaction that changed readings of a UTC month (one row per transaction and month),
+    with the earliest and latest reading start it changed there."""
 
     __tablename__ = "kpi_reading_change"
 
@@ -22,10 +23,13 @@ class KpiReadingChange(SQLModel, table=True):
     month: date = Field(primary_key=True)
     xact: int = Field(sa_column=Column(BigInteger, primary_key=True))
     changed_at: datetime = timestamp_column()
+    first_at: datetime = timestamp_column()
+    last_at: datetime = timestamp_column()
 
 
 class KpiMonthSumState(SQLModel, table=True):
-    """When and under which snapshot and time zone a month's sums were built."""
+    """When and under which snapshot and time zone a month's sums were built, and the instant
+    they stop at (readings from ``cut`` on are aggregated by each run)."""
 
     __tablename__ = "kpi_month_sum_state"
 
@@ -35,6 +39,7 @@ class KpiMonthSumState(SQLModel, table=True):
     snapshot: str
     built_at: datetime = timestamp_column()
     sums: int
+    cut: datetime = timestamp_column()
 
 
 class KpiMonthSum(SQLModel, table=True):

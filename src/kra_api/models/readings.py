@@ -39,6 +39,8 @@ class KpiReading(SQLModel, table=True):
             "subject_id",
             "interval_start",
         ),
+        # Runs aggregating the days after a month sum's cut (migration 20261128).
+        Index("ix_kpi_reading_start_brin", "interval_start", postgresql_using="brin"),
         {"postgresql_partition_by": "RANGE (interval_start)"},
     )
 

@@ -75,20 +75,24 @@ _ROWS = """
 
 
 def _log(cte: str) -> str:
-    """A CTE recording that this transaction changed readings of the batch's UTC months, when
-    ``cte`` (the inserted / replaced rows) is not empty: month sums built before are then stale
-    (scoring/month_sums.py). One row per transaction and month, however many batches."""
+    """A CTE recording that this transaction changed readings of the batch's UTC months, with
+    the batch's earliest and latest reading start in each, when ``cte`` (the inserted / replaced
+    rows) is not empty: month sums built before over those days are then stale
+    (scoring/month_sums.py). One row per transaction and month, widened by later batches."""
     return (
         "logged AS ("  # noqa: S608 - ``cte`` is one of this module's constant names
         + """
-  INSERT INTO kpi_reading_change (organization_id, month, xact, changed_at)
-  SELECT DISTINCT $1::uuid, date_trunc('month', s.interval_start AT TIME ZONE 'UTC')::date,
-         pg_current_xact_id()::text::bigint, now()
+  INSERT INTO kpi_reading_change AS c (organization_id, month, xact, changed_at, first_at, last_at)
+  SELECT $1::uuid, date_trunc('month', s.interval_start AT TIME ZONE 'UTC')::date,
+         pg_current_xact_id()::text::bigint, now(), min(s.interval_start), max(s.interval_start)
   FROM kra_reading_stage s
   WHERE s.subject_id IS NOT NULL AND EXISTS (SELECT 1 FROM """
         + cte
         + """)
-  ON CONFLICT DO NOTHING
+  GROUP BY 2
+  ON CONFLICT (organization_id, month, xact) DO UPDATE
+  SET first_at = least(c.first_at, excluded.first_at),
+      last_at = greatest(c.last_at, excluded.last_at), changed_at = excluded.changed_at
 )"""
     )
 

@@ -2,21 +2,28 @@
 
 Aggregating a month of daily readings for 10 000 employees costs seconds of PostgreSQL time;
 reading the same sums from ``kpi_month_sum`` costs a tenth of a second. The sums are derived
-data, built for a whole month of the organization's time zone at once and used only while fresh:
+data, built for a month of the organization's time zone up to a *cut* (readings from the cut on
+are aggregated by each run, like a stale month's) and used only while fresh:
 
-- every readings merge that changed rows appends (transaction id, UTC month) to
-  ``kpi_reading_change`` in the same transaction (readings/staging.py), so writers never wait;
-- a build records the snapshot it aggregated under; a month is fresh when its zone is the
-  organization's and every change row of the UTC months it spans was committed before that
-  snapshot (``pg_visible_in_snapshot``). A change committed later, even by a transaction that was
-  running during the build, makes it stale;
-- a stale month is rebuilt once it has been quiet for ``QUIET`` (no change committed since):
-  rebuilding a month that readings keep arriving for would cost every run a build (slower than
-  aggregating the readings) to be stale again minutes later, so such a month is aggregated from
-  the readings as before. The build runs on a connection of its own and is committed (a read
-  request's transaction is rolled back at its end), under an advisory lock so concurrent runs
-  build once; the caller then uses the sums only if its own session sees them fresh. A READ ONLY
-  transaction (what-if simulations) never builds.
+- every readings merge that changed rows appends (transaction id, UTC month, earliest and latest
+  reading start changed) to ``kpi_reading_change`` in the same transaction
+  (readings/staging.py), so writers never wait;
+- a build records the snapshot it aggregated under; its sums are fresh when its zone is the
+  organization's and every change row touching [month start, cut) was committed before that
+  snapshot (``pg_visible_in_snapshot``). A change committed later, even by a transaction that
+  was running during the build, makes them stale; a change after the cut does not;
+- a build stops at the start of the (local) day of the earliest change still arriving (committed
+  within ``QUIET``), or at the month's end once the month is quiet: the days still receiving
+  readings would make the sums stale again minutes later, the days before them do not. A month
+  whose readings arrive day by day thus keeps fresh sums up to yesterday or so, and each run
+  aggregates only the days after the cut. Fresh sums are built again when their cut can move
+  ``EXTEND`` or more forward, or to the month's end; stale ones when not built within ``QUIET``
+  (a month receiving corrections over all its days is aggregated from the readings, not rebuilt
+  by every run);
+- a build runs on a connection of its own and is committed (a read request's transaction is
+  rolled back at its end), under an advisory lock so concurrent runs build once; the caller then
+  uses the sums only if its own session sees them fresh. A READ ONLY transaction (what-if
+  simulations) never builds.
 
 Runs of fewer than ``MIN_SUBJECTS`` whole-period subjects (any team) and periods that are not
 whole months never use month sums: their aggregate is cheap already.
@@ -27,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
@@ -38,21 +45,24 @@ from kra_api.scoring.windows import DateRange, instant
 
 MIN_SUBJECTS = 1000
 QUIET = dt.timedelta(minutes=10)
+EXTEND = dt.timedelta(days=7)
 
-# Whether the month is built in this zone, whether changes it has not seen exist, and whether
-# the newest of those (or of all, when never built) is older than $6 (database clock).
+# The cut of the month's sums in this zone (NULL: none), whether a change touching the days
+# before it was committed after the build, the earliest reading start changed within $8
+# (database clock) in the month, and whether the sums were built within $8.
 _STATE = """
 WITH s AS (
-  SELECT snapshot FROM kpi_month_sum_state
+  SELECT snapshot, cut, built_at FROM kpi_month_sum_state
   WHERE organization_id = $1 AND month = $2 AND zone = $3
-), unseen AS (
-  SELECT max(c.changed_at) AS newest FROM kpi_reading_change c
-  WHERE c.organization_id = $1 AND c.month BETWEEN $4 AND $5
-    AND NOT EXISTS (SELECT 1 FROM s
-                    WHERE pg_visible_in_snapshot(c.xact::text::xid8, s.snapshot::pg_snapshot))
+), c AS (
+  SELECT xact, changed_at, first_at FROM kpi_reading_change
+  WHERE organization_id = $1 AND month BETWEEN $4 AND $5 AND first_at < $7 AND last_at >= $6
 )
-SELECT EXISTS (SELECT 1 FROM s), newest IS NOT NULL, coalesce(newest < now() - $6::interval, true)
-FROM unseen
+SELECT (SELECT cut FROM s),
+  EXISTS (SELECT 1 FROM c, s WHERE c.first_at < s.cut
+          AND NOT pg_visible_in_snapshot(c.xact::text::xid8, s.snapshot::pg_snapshot)),
+  (SELECT min(first_at) FROM c WHERE changed_at >= now() - $8::interval),
+  coalesce((SELECT built_at >= now() - $8::interval FROM s), false)
 """
 _LOCK = """
 SELECT pg_advisory_xact_lock(hashtext('kpi_month_sum'), hashtext($1::uuid::text || $2::date::text))
@@ -72,25 +82,39 @@ WITH built AS (
   GROUP BY subject_id, kpi_id
   RETURNING 1
 )
-INSERT INTO kpi_month_sum_state AS s (organization_id, month, zone, snapshot, built_at, sums)
-SELECT $1, $2, $3, pg_current_snapshot()::text, now(), (SELECT count(*) FROM built)
+INSERT INTO kpi_month_sum_state AS s (organization_id, month, zone, snapshot, built_at, sums, cut)
+SELECT $1, $2, $3, pg_current_snapshot()::text, now(), (SELECT count(*) FROM built), $5
 ON CONFLICT (organization_id, month) DO UPDATE
 SET zone = excluded.zone, snapshot = excluded.snapshot, built_at = excluded.built_at,
-    sums = excluded.sums
+    sums = excluded.sums, cut = excluded.cut
 """
 _READ_ONE = """
 SELECT subject_id, kpi_id, names, totals FROM kpi_month_sum
 WHERE organization_id = $1 AND month = $2 AND subject_id = ANY($3::uuid[])
   AND kpi_id = ANY($4::uuid[])
 """
+# The months' sums plus the readings of their tails [$5[i], $6[i]) (from the cut, or the whole
+# month when its sums are stale), within $7..$8 (partition pruning).
 _READ_MANY = """
-SELECT subject_id, kpi_id, array_agg(name), array_agg(total) FROM (
-  SELECT m.subject_id, m.kpi_id, u.name, sum(u.total) AS total
+WITH tail(lo, hi) AS (
+  SELECT * FROM unnest($5::timestamptz[], $6::timestamptz[])
+), per AS (
+  SELECT m.subject_id, m.kpi_id, u.name, u.total
   FROM kpi_month_sum m CROSS JOIN LATERAL unnest(m.names, m.totals) AS u(name, total)
   WHERE m.organization_id = $1 AND m.month = ANY($2::date[])
     AND m.subject_id = ANY($3::uuid[]) AND m.kpi_id = ANY($4::uuid[])
-  GROUP BY m.subject_id, m.kpi_id, u.name
-) per GROUP BY subject_id, kpi_id
+  UNION ALL
+  SELECT r.subject_id, r.kpi_id, c.key, c.value::numeric
+  FROM tail t
+  JOIN kpi_reading r
+    ON r.organization_id = $1 AND r.interval_start >= t.lo AND r.interval_start < t.hi
+  CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
+  WHERE r.interval_start >= $7 AND r.interval_start < $8
+    AND r.subject_id = ANY($3::uuid[]) AND r.kpi_id = ANY($4::uuid[])
+)
+SELECT subject_id, kpi_id, array_agg(name), array_agg(total) FROM (
+  SELECT subject_id, kpi_id, name, sum(total) AS total FROM per GROUP BY subject_id, kpi_id, name
+) g GROUP BY subject_id, kpi_id
 """
 _TENANT = text("SELECT set_config('app.organization_id', :org, true)")
 _AS_APP = text("SELECT set_config('role', 'kra_app', true)")
@@ -131,23 +155,38 @@ async def _rows(connection: AsyncConnection, sql: str, *args: Any) -> Sequence[A
     return result.all() if result.returns_rows else []
 
 
+class _State(NamedTuple):
+    cut: dt.datetime | None  # the sums cover [month start, cut); None: not built, or stale
+    busy_from: dt.datetime | None  # the earliest reading start changed within QUIET
+    recent: bool  # built within QUIET
+
+
 async def _state(
     connection: AsyncConnection, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date
-) -> tuple[bool, bool]:
-    """(fresh, quiet): sums built in this zone with every change seen; no recent change."""
-    args = (org_id, month, zone.key, *utc_months(month, zone), QUIET)
-    built, pending, quiet = (await _rows(connection, _STATE, *args))[0]
-    return built and not pending, quiet
+) -> _State:
+    """The month's sums as this connection's snapshot sees them."""
+    args = (org_id, month, zone.key, *utc_months(month, zone), *_bounds(month, zone), QUIET)
+    cut, stale, busy_from, recent = (await _rows(connection, _STATE, *args))[0]
+    return _State(None if stale else cut, busy_from, recent)
 
 
-async def _fresh(
-    connection: AsyncConnection, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date
-) -> bool:
-    return (await _state(connection, org_id, zone, month))[0]
+def _target(month: dt.date, zone: ZoneInfo, busy_from: dt.datetime | None) -> dt.datetime:
+    """Where new sums would stop: the start of the local day of the earliest change still
+    arriving, or the month's end when none is."""
+    start, end = _bounds(month, zone)
+    if busy_from is None:
+        return end
+    return max(start, min(end, instant(busy_from.astimezone(zone).date(), zone)))
+
+
+def _keep(cut: dt.datetime | None, target: dt.datetime, end: dt.datetime) -> bool:
+    """Whether fresh sums up to ``cut`` are worth keeping rather than building up to ``target``."""
+    return cut is not None and not (target > cut and (target == end or target - cut >= EXTEND))
 
 
 async def _build(session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date) -> None:
-    """Rebuild the month's sums on a connection of its own, committed (if still stale)."""
+    """Rebuild the month's sums on a connection of its own, committed (unless another run has
+    just built what is needed)."""
     engine = session.bind
     assert isinstance(engine, AsyncEngine)
     async with engine.connect() as connection:
@@ -156,10 +195,29 @@ async def _build(session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month
         await connection.execute(_TENANT, {"org": str(org_id)})
         await tune_connection(connection)  # the build is the same aggregate as a run's
         await _rows(connection, _LOCK, org_id, month)
-        if not await _fresh(connection, org_id, zone, month):  # another run may have built it
+        state = await _state(connection, org_id, zone, month)
+        start, end = _bounds(month, zone)
+        target = _target(month, zone, state.busy_from)
+        if not _keep(state.cut, target, end) and target > start:
             await _rows(connection, _CLEAR, org_id, month)
-            await _rows(connection, _BUILD, org_id, month, zone.key, *_bounds(month, zone))
+            await _rows(connection, _BUILD, org_id, month, zone.key, start, target)
         await connection.commit()
+
+
+async def _cut(
+    session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date
+) -> dt.datetime | None:
+    """The cut of the month's fresh sums (built or extended first when worth it), or None."""
+    connection = await session.connection()
+    state = await _state(connection, org_id, zone, month)
+    start, end = _bounds(month, zone)
+    target = _target(month, zone, state.busy_from)
+    if _keep(state.cut, target, end) or target <= start:
+        return state.cut
+    if (state.cut is None and state.recent) or (await _rows(connection, _READ_ONLY))[0][0]:
+        return state.cut
+    await _build(session, org_id, zone, month)
+    return (await _state(connection, org_id, zone, month)).cut  # None for a repeatable read
 
 
 async def read(
@@ -170,22 +228,26 @@ async def read(
     subjects: Sequence[uuid.UUID],
     kpi_ids: Sequence[uuid.UUID],
 ) -> Sequence[Any] | None:
-    """(subject, KPI, names, totals) of ``subjects`` over the whole period from fresh month
-    sums, building stale quiet months first; None when month sums do not apply (then the
-    caller aggregates the readings)."""
+    """(subject, KPI, names, totals) of ``subjects`` over the whole period: fresh month sums
+    (built first when worth it) plus the readings after their cuts; None when month sums do not
+    apply or none is fresh (then the caller aggregates the readings)."""
     months = whole_months(period)
     if months is None or len(subjects) < MIN_SUBJECTS or not kpi_ids:
         return None
+    cuts = [await _cut(session, org_id, zone, month) for month in months]
+    if all(cut is None for cut in cuts):
+        return None
     connection = await session.connection()
-    for month in months:
-        fresh, quiet = await _state(connection, org_id, zone, month)
-        if fresh:
-            continue
-        if not quiet or (await _rows(connection, _READ_ONLY))[0][0]:
-            return None
-        await _build(session, org_id, zone, month)
-        if not await _fresh(connection, org_id, zone, month):  # e.g. a repeatable-read caller
-            return None
-    if len(months) == 1:
+    bounds = [_bounds(month, zone) for month in months]
+    if len(months) == 1 and cuts[0] == bounds[0][1]:
         return await _rows(connection, _READ_ONE, org_id, months[0], list(subjects), kpi_ids)
-    return await _rows(connection, _READ_MANY, org_id, months, list(subjects), kpi_ids)
+    built = [month for month, cut in zip(months, cuts, strict=True) if cut is not None]
+    tails = [
+        (start if cut is None else cut, end)
+        for (start, end), cut in zip(bounds, cuts, strict=True)
+        if cut != end
+    ]
+    lows, highs = [lo for lo, _ in tails], [hi for _, hi in tails]
+    every = (bounds[0][0], bounds[-1][1])
+    args = (org_id, built, list(subjects), kpi_ids, lows, highs, *every)
+    return await _rows(connection, _READ_MANY, *args)
