@@ -1,13 +1,13 @@
 """Component aggregates with one set-based query (architecture.md principle 5).
 
-Readings are summed per (subject, segment, KPI, component) by PostgreSQL in exact NUMERIC (SUM
-components); for KPIs with FIRST / LAST components a second statement takes each segment's
-earliest / latest reading. Groups are then composed from whole segments (``windows.py``). The
-period's bounds are passed as instants in the organization's time zone, so the planner prunes
-kpi_reading to the month partitions concerned.
+Readings are summed per (subject, segment, KPI) by PostgreSQL in exact NUMERIC, a column per
+component (``component_sql.py``); for KPIs with FIRST / LAST components a second statement
+takes each segment's earliest / latest reading. Groups are then composed from whole segments
+(``windows.py``). The period's bounds are passed as instants in the organization's time zone,
+so the planner prunes kpi_reading to the month partitions concerned.
 
-The SQL is constant text sent as driver SQL in the session's tenant transaction (row-level
-security applies): the results are large and plain tuples are cheap.
+The SQL is constant text (one per component count) sent as driver SQL in the session's tenant
+transaction (row-level security applies): the results are large and plain tuples are cheap.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kra_api.scoring import month_sums
+from kra_api.scoring import component_sql, month_sums
 from kra_api.scoring.kpis import FIRST, KpiInfo
 from kra_api.scoring.tuning import tune
 from kra_api.scoring.windows import DateRange, Group, SegmentPlan, instant
@@ -30,34 +31,40 @@ from kra_api.scoring.windows import DateRange, Group, SegmentPlan, instant
 # Sums of stored NUMERICs are exact in PostgreSQL; adding segments here must stay exact too.
 EXACT = decimal.Context(prec=1000, traps=[decimal.Inexact, decimal.InvalidOperation])
 
-# $1 organization; $2..$5 the segments (subject, index, first instant, end instant) of subjects
-# whose timeline is cut; $6..$7 the period's instants (partition pruning); $8 the KPIs; $9 the
-# subjects read over the whole period as one segment (most of them: no join needed). One row per
-# (subject, segment, KPI) with the components as two arrays: half the rows of one per component.
-SUMS_SQL = """
+
+@cache
+def sums_sql(width: int) -> str:
+    """The component sums statement for KPIs of up to ``width`` components.
+
+    $1 organization; $2..$5 the segments (subject, index, first instant, end instant) of
+    subjects whose timeline is cut; $6..$7 the period's instants (partition pruning); $8 the
+    KPIs; $9 the subjects read over the whole period as one segment (most of them: no join
+    needed). One row per (subject, segment, KPI) with the sums in the KPI's component order.
+    """
+    names = component_sql.kpi_names(width, "organization_id = $1 AND id = ANY($8::uuid[])")
+    columns = component_sql.totals(width)
+    return f"""
 WITH seg(subject_id, seg, lo, hi) AS (
   SELECT * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[])
-), per AS (
-  SELECT r.subject_id, 0 AS seg, r.kpi_id, c.key, sum(c.value::numeric) AS total
-  FROM kpi_reading r
-  CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
-  WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
-    AND r.kpi_id = ANY($8::uuid[]) AND r.subject_id = ANY($9::uuid[])
-  GROUP BY r.subject_id, r.kpi_id, c.key
-  UNION ALL
-  SELECT s.subject_id, s.seg, r.kpi_id, c.key, sum(c.value::numeric)
-  FROM seg s
-  JOIN kpi_reading r
-    ON r.organization_id = $1 AND r.subject_id = s.subject_id
-   AND r.interval_start >= s.lo AND r.interval_start < s.hi
-  CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
-  WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
-    AND r.kpi_id = ANY($8::uuid[])
-  GROUP BY s.subject_id, s.seg, r.kpi_id, c.key
 )
-SELECT subject_id, seg, kpi_id, array_agg(key), array_agg(total)
-FROM per GROUP BY subject_id, seg, kpi_id
-"""
+SELECT r.subject_id, 0 AS seg, r.kpi_id, {columns}
+FROM kpi_reading r JOIN {names} AS k ON k.id = r.kpi_id
+WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
+  AND r.kpi_id = ANY($8::uuid[]) AND r.subject_id = ANY($9::uuid[])
+GROUP BY r.subject_id, r.kpi_id
+UNION ALL
+SELECT s.subject_id, s.seg, r.kpi_id, {columns}
+FROM seg s
+JOIN kpi_reading r
+  ON r.organization_id = $1 AND r.subject_id = s.subject_id
+ AND r.interval_start >= s.lo AND r.interval_start < s.hi
+JOIN {names} AS k ON k.id = r.kpi_id
+WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
+  AND r.kpi_id = ANY($8::uuid[])
+GROUP BY s.subject_id, s.seg, r.kpi_id
+"""  # noqa: S608 - constant fragments and an integer
+
+
 # The earliest and latest reading of each segment (ties on the start broken by the end, then
 # the source, so the choice is deterministic); $8: the KPIs with FIRST / LAST components.
 SNAPSHOTS_SQL = """
@@ -181,10 +188,13 @@ async def load_sums(
             totals[(subject, kpi_id)][0] = dict(zip(names, values, strict=True))
         whole = []
     if whole or cut[0]:
-        for subject, seg, kpi_id, names, values in await fetch(
-            session, SUMS_SQL, org_id, *cut, *bounds, kpi_ids, whole
+        orders = {k.id: tuple(k.aggregations) for k in kpis}
+        sql = sums_sql(component_sql.width_of(kpis))
+        for subject, seg, kpi_id, values in await fetch(
+            session, sql, org_id, *cut, *bounds, kpi_ids, whole
         ):
-            totals[(subject, kpi_id)][seg] = dict(zip(names, values, strict=True))
+            order = orders[kpi_id]  # the KPI's components; past them, padding
+            totals[(subject, kpi_id)][seg] = dict(zip(order, values[: len(order)], strict=True))
     snapshot_kpis = [k.id for k in kpis if k.snapshots]
     if snapshot_kpis:
         every = plan.query_arrays(zone)

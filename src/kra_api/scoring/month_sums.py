@@ -34,12 +34,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from kra_api.scoring import component_sql
 from kra_api.scoring.tuning import tune_connection
 from kra_api.scoring.windows import DateRange, instant
 
@@ -68,18 +70,30 @@ _LOCK = """
 SELECT pg_advisory_xact_lock(hashtext('kpi_month_sum'), hashtext($1::uuid::text || $2::date::text))
 """
 _CLEAR = "DELETE FROM kpi_month_sum WHERE organization_id = $1 AND month = $2"
-# One statement, so the sums and the snapshot recorded with them are the same snapshot.
-_BUILD = """
-WITH built AS (
+_WIDTH = (
+    "SELECT coalesce(max(jsonb_array_length(components)), 1) FROM kpi WHERE organization_id = $1"
+)
+
+
+@cache
+def _build_sql(width: int) -> str:
+    """The build for KPIs of up to ``width`` components: one statement, so the sums and the
+    snapshot recorded with them are the same snapshot."""
+    names = component_sql.kpi_names(width, "organization_id = $1")
+    return f"""
+WITH per AS (
+  SELECT r.subject_id, r.kpi_id, {component_sql.totals(width)} AS totals
+  FROM kpi_reading r JOIN {names} AS k ON k.id = r.kpi_id
+  WHERE r.organization_id = $1 AND r.interval_start >= $4 AND r.interval_start < $5
+  GROUP BY r.subject_id, r.kpi_id
+), k AS (
+  SELECT id, ARRAY(SELECT e->>'name' FROM jsonb_array_elements(components)
+                   WITH ORDINALITY AS x(e, i) ORDER BY i) AS names
+  FROM kpi WHERE organization_id = $1
+), built AS (
   INSERT INTO kpi_month_sum (organization_id, month, subject_id, kpi_id, names, totals)
-  SELECT $1, $2, subject_id, kpi_id, array_agg(key ORDER BY key), array_agg(total ORDER BY key)
-  FROM (
-    SELECT r.subject_id, r.kpi_id, c.key, sum(c.value::numeric) AS total
-    FROM kpi_reading r CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
-    WHERE r.organization_id = $1 AND r.interval_start >= $4 AND r.interval_start < $5
-    GROUP BY r.subject_id, r.kpi_id, c.key
-  ) per
-  GROUP BY subject_id, kpi_id
+  SELECT $1, $2, p.subject_id, p.kpi_id, k.names, p.totals[1:cardinality(k.names)]
+  FROM per p JOIN k ON k.id = p.kpi_id
   RETURNING 1
 )
 INSERT INTO kpi_month_sum_state AS s (organization_id, month, zone, snapshot, built_at, sums, cut)
@@ -87,7 +101,9 @@ SELECT $1, $2, $3, pg_current_snapshot()::text, now(), (SELECT count(*) FROM bui
 ON CONFLICT (organization_id, month) DO UPDATE
 SET zone = excluded.zone, snapshot = excluded.snapshot, built_at = excluded.built_at,
     sums = excluded.sums, cut = excluded.cut
-"""
+"""  # noqa: S608 - constant fragments and an integer
+
+
 _READ_ONE = """
 SELECT subject_id, kpi_id, names, totals FROM kpi_month_sum
 WHERE organization_id = $1 AND month = $2 AND subject_id = ANY($3::uuid[])
@@ -199,8 +215,9 @@ async def _build(session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month
         start, end = _bounds(month, zone)
         target = _target(month, zone, state.busy_from)
         if not _keep(state.cut, target, end) and target > start:
+            width = (await _rows(connection, _WIDTH, org_id))[0][0]
             await _rows(connection, _CLEAR, org_id, month)
-            await _rows(connection, _BUILD, org_id, month, zone.key, start, target)
+            await _rows(connection, _build_sql(width), org_id, month, zone.key, start, target)
         await connection.commit()
 
 
