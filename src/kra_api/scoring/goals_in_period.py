@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import weakref
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -107,6 +108,12 @@ def _in_force(versions: Versions, day: dt.date) -> GoalVersion | None:
     return None
 
 
+# Equal assignments (of different teams, and of earlier runs) shared as one object while any is
+# alive: the engine's memo of resolve_goal, whose keys outlive a run, then finds them by identity
+# instead of comparing every version of each (~70 000 deep comparisons per organization run).
+_SHARED: weakref.WeakValueDictionary[GoalAssignment, GoalAssignment] = weakref.WeakValueDictionary()
+
+
 class GoalBook:
     """The goal versions of a scoring run, indexed by line, with per-period resolution."""
 
@@ -139,7 +146,8 @@ class GoalBook:
         runs_id = self.runs(stints) if runs is None else runs
         key = (kpi_id, employee if own else None, period, runs_id)
         if key not in self._memo:
-            self._memo[key] = self._resolve(kpi_id, own or [], stints, period)
+            found = self._resolve(kpi_id, own or [], stints, period)
+            self._memo[key] = None if found is None else _SHARED.setdefault(found, found)
         return self._memo[key]
 
     def _stint_lines(self, kpi_id: uuid.UUID, stint: Stint) -> list[ScopedLine]:
