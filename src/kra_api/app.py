@@ -26,6 +26,7 @@ from kra_api.graphql.core.errors import (
     is_unavailable,
 )
 from kra_api.graphql.schema import build_schema
+from kra_api.scoring import background
 
 _log = logging.getLogger("kra_api.app")
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await background.cancel()  # e.g. a month-sum build: rolled back, done again later
         if owns_database:
             await services.database.dispose()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from sqlalchemy import text
 from kra_api.db.session import Database
 from kra_api.graphql.core.ids import expect_id
 from kra_api.readings import staging
-from kra_api.scoring import month_sums
+from kra_api.scoring import background, month_sums
 from tests.conftest import Gql
 from tests.scorecards.support import Agents, daily, record
 from tests.scorecards.test_month_sums import (
@@ -33,9 +34,11 @@ UTC = dt.UTC
 
 
 @pytest.fixture(autouse=True)
-def large_runs_and_a_quiet_period(monkeypatch: pytest.MonkeyPatch) -> None:
+async def large_runs_and_a_quiet_period(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
     monkeypatch.setattr(month_sums, "MIN_SUBJECTS", 1)
     monkeypatch.setattr(month_sums, "QUIET", dt.timedelta(minutes=10))
+    yield
+    await background.settle()
 
 
 async def age(database: Database, org_id: uuid.UUID, minutes: int = 60) -> None:

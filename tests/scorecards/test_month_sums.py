@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from kra_api import models
 from kra_api.db.session import Database
 from kra_api.graphql.core.ids import expect_id
 from kra_api.readings import staging
-from kra_api.scoring import month_sums, service
+from kra_api.scoring import background, month_sums, service
 from tests import helpers
 from tests.conftest import Gql
 from tests.db.rows import count
@@ -40,9 +41,11 @@ SETTINGS = """mutation($input: OrganizationSettingsUpdateInput!) {
 
 
 @pytest.fixture(autouse=True)
-def small_runs_use_month_sums(monkeypatch: pytest.MonkeyPatch) -> None:
+async def small_runs_use_month_sums(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
     monkeypatch.setattr(month_sums, "MIN_SUBJECTS", 1)
     monkeypatch.setattr(month_sums, "QUIET", dt.timedelta(0))  # every month counts as quiet
+    yield
+    await background.settle()  # builds started by the test's API calls
 
 
 async def org_with_readings(gql: Gql, make_org: Any) -> tuple[Agents, str]:
@@ -64,7 +67,8 @@ async def org_with_readings(gql: Gql, make_org: Any) -> tuple[Agents, str]:
 
 
 async def run(database: Database, s: Agents, period_id: str, *, read_only: bool = False) -> Any:
-    """Every scorecard of the organization for the period (an organization-wide run)."""
+    """Every scorecard of the organization for the period (an organization-wide run), and
+    then the month-sum builds it started, finished."""
     async with database.session(s.org.id) as session:
         if read_only:
             await session.execute(text("SET TRANSACTION READ ONLY"))
@@ -73,7 +77,8 @@ async def run(database: Database, s: Agents, period_id: str, *, read_only: bool 
         assert org is not None
         assert row is not None
         scored = await service.score_period(session, org, row, None)
-        return {e: card.result for e, card in scored.cards.items()}
+    await background.settle()
+    return {e: card.result for e, card in scored.cards.items()}
 
 
 async def raw(monkeypatch: pytest.MonkeyPatch, database: Database, s: Agents, p: str) -> Any:

@@ -171,7 +171,8 @@ async def load_sums(
 ) -> ComponentSums:
     """Aggregate every reading of ``kpis`` the groups need over ``period``: one statement
     (two when some KPI has FIRST / LAST components); a large run over whole months reads the
-    whole-period subjects from month sums instead (``month_sums``)."""
+    whole-period subjects from month sums instead (``month_sums``), and starts the builds of
+    stale ones in the background."""
     plan = SegmentPlan(groups)
     result = ComponentSums(plan)
     if not plan.bounds or not kpis:
@@ -202,4 +203,6 @@ async def load_sums(
             session, SNAPSHOTS_SQL, org_id, *every, *bounds, snapshot_kpis
         ):
             result.snapshots[(subject, kpi_id)].setdefault(seg, {})[name] = (first, last)
+    # After the run's own aggregates: a build then shares the machine with the run's scoring.
+    month_sums.start_builds(session)
     return result

@@ -20,10 +20,13 @@ are aggregated by each run, like a stale month's) and used only while fresh:
   ``EXTEND`` or more forward, or to the month's end; stale ones when not built within ``QUIET``
   (a month receiving corrections over all its days is aggregated from the readings, not rebuilt
   by every run);
-- a build runs on a connection of its own and is committed (a read request's transaction is
-  rolled back at its end), under an advisory lock so concurrent runs build once; the caller then
-  uses the sums only if its own session sees them fresh. A READ ONLY transaction (what-if
-  simulations) never builds.
+- no run waits for a build: the run that finds one worth doing reads what is fresh plus the
+  readings after it (or all the readings), then starts the build in the background
+  (``background.py``) once its own aggregates are read, so that the build shares the machine
+  with the run's scoring rather than its aggregate. A build runs on a connection of its own
+  and is committed (a read request's transaction is rolled back at its end), under an advisory
+  lock so concurrent runs build once. A READ ONLY transaction (what-if simulations) never
+  starts one.
 
 Runs of fewer than ``MIN_SUBJECTS`` whole-period subjects (any team) and periods that are not
 whole months never use month sums: their aggregate is cheap already.
@@ -34,14 +37,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from kra_api.scoring import component_sql
+from kra_api.scoring import background, component_sql
 from kra_api.scoring.tuning import tune_connection
 from kra_api.scoring.windows import DateRange, instant
 
@@ -132,6 +135,7 @@ SELECT subject_id, kpi_id, array_agg(name), array_agg(total) FROM (
   SELECT subject_id, kpi_id, name, sum(total) AS total FROM per GROUP BY subject_id, kpi_id, name
 ) g GROUP BY subject_id, kpi_id
 """
+_PENDING = "month_sum_builds"  # session.info: {(organization, month): zone} to build
 _TENANT = text("SELECT set_config('app.organization_id', :org, true)")
 _AS_APP = text("SELECT set_config('role', 'kra_app', true)")
 _READ_ONLY = "SELECT current_setting('transaction_read_only') = 'on'"
@@ -200,13 +204,13 @@ def _keep(cut: dt.datetime | None, target: dt.datetime, end: dt.datetime) -> boo
     return cut is not None and not (target > cut and (target == end or target - cut >= EXTEND))
 
 
-async def _build(session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date) -> None:
+async def _build(
+    engine: AsyncEngine, set_role: bool, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date
+) -> None:
     """Rebuild the month's sums on a connection of its own, committed (unless another run has
     just built what is needed)."""
-    engine = session.bind
-    assert isinstance(engine, AsyncEngine)
     async with engine.connect() as connection:
-        if session.info.get("set_role", True):
+        if set_role:
             await connection.execute(_AS_APP)
         await connection.execute(_TENANT, {"org": str(org_id)})
         await tune_connection(connection)  # the build is the same aggregate as a run's
@@ -221,10 +225,26 @@ async def _build(session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month
         await connection.commit()
 
 
+def start_builds(session: AsyncSession) -> None:
+    """Start, in the background, the builds the session's runs found worth doing: a run never
+    waits for one (it reads what is fresh plus the readings), the runs after it use them."""
+    pending = session.info.pop(_PENDING, {})
+    engine = session.bind
+    if not pending or not isinstance(engine, AsyncEngine):
+        return
+    set_role = bool(session.info.get("set_role", True))
+    for (org_id, month), zone in pending.items():
+        background.start(
+            ("month_sums", org_id, month),
+            partial(_build, engine, set_role, org_id, zone, month),
+        )
+
+
 async def _cut(
     session: AsyncSession, org_id: uuid.UUID, zone: ZoneInfo, month: dt.date
 ) -> dt.datetime | None:
-    """The cut of the month's fresh sums (built or extended first when worth it), or None."""
+    """The cut of the month's fresh sums, or None; a build (or a move of the cut) worth doing
+    is left for ``start_builds``."""
     connection = await session.connection()
     state = await _state(connection, org_id, zone, month)
     start, end = _bounds(month, zone)
@@ -233,8 +253,8 @@ async def _cut(
         return state.cut
     if (state.cut is None and state.recent) or (await _rows(connection, _READ_ONLY))[0][0]:
         return state.cut
-    await _build(session, org_id, zone, month)
-    return (await _state(connection, org_id, zone, month)).cut  # None for a repeatable read
+    session.info.setdefault(_PENDING, {})[(org_id, month)] = zone
+    return state.cut
 
 
 async def read(
