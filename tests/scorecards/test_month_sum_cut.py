@@ -66,6 +66,13 @@ async def built(database: Database, org_id: uuid.UUID) -> tuple[dt.datetime, dt.
         return None if row is None else (row[0], row[1])
 
 
+async def cut_of(database: Database, org_id: uuid.UUID) -> dt.datetime:
+    """The cut of the organization's March sums (which must exist)."""
+    state = await built(database, org_id)
+    assert state is not None
+    return state[0]
+
+
 async def push(gql: Gql, s: Agents, day: str, values: tuple[int, int], revision: int) -> None:
     """A's AHT of one day of March, as a source sends it again (a higher revision)."""
     following = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
@@ -123,9 +130,7 @@ async def test_a_month_receiving_its_last_day_keeps_sums_for_the_days_before(
     # An hour later the month is quiet: built again, to the month's end.
     await age(database, s.org.id)
     await same_as_readings(monkeypatch, database, s, march)
-    rebuilt = await built(database, s.org.id)
-    assert rebuilt is not None
-    assert rebuilt[0] == dt.datetime(2026, 4, 1, tzinfo=UTC)
+    assert await cut_of(database, s.org.id) == dt.datetime(2026, 4, 1, tzinfo=UTC)
 
 
 async def test_the_cut_follows_the_busy_days_a_week_at_a_time_in_the_local_zone(
@@ -140,16 +145,12 @@ async def test_the_cut_follows_the_busy_days_a_week_at_a_time_in_the_local_zone(
     # the 11th's local midnight, 04:00 UTC.
     await push(gql, s, "2026-03-12", (4000, 10), revision=7)
     await same_as_readings(monkeypatch, database, s, march)
-    state = await built(database, s.org.id)
-    assert state is not None
-    assert state[0] == dt.datetime(2026, 3, 11, 4, tzinfo=UTC)
+    assert await cut_of(database, s.org.id) == dt.datetime(2026, 3, 11, 4, tzinfo=UTC)
     # A week on, the busy days have moved 8 days: the sums move with them.
     await age(database, s.org.id)
     await push(gql, s, "2026-03-20", (4000, 10), revision=7)
     await same_as_readings(monkeypatch, database, s, march)
-    moved = await built(database, s.org.id)
-    assert moved is not None
-    assert moved[0] == dt.datetime(2026, 3, 19, 4, tzinfo=UTC)
+    assert await cut_of(database, s.org.id) == dt.datetime(2026, 3, 19, 4, tzinfo=UTC)
     # Two days more is not worth a build: the run adds the days after the cut instead.
     await age(database, s.org.id)
     moved = await built(database, s.org.id)
