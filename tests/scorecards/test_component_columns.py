@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+
 from kra_api.db.session import Database
 from kra_api.graphql.core.ids import expect_id
 from kra_api.scoring.aggregates import load_sums
@@ -52,12 +54,27 @@ async def test_each_kpi_gets_its_own_component_sums(
             reading("AHT", "2026-03-05", {"handle_seconds": "3600.5", "handled": "9"}),
         ],
     )
+    # B's only reading lacks components (stored by the owner, as a definition changed since
+    # would leave it): the missing ones aggregate to 0.
+    other = expect_id(await hire(gql, s, "B"), "Employee")
+    async with database.engine.begin() as owner:
+        await owner.execute(
+            text(
+                "INSERT INTO kpi_reading (organization_id, source, subject_kind, subject_id,"
+                " kpi_id, interval_start, interval_end, components, received_at)"
+                " VALUES (:org, 'wfm', 'EMPLOYEE', :b, :kpi, '2026-03-04T00:00Z',"
+                " '2026-03-05T00:00Z', '{\"a\": 7}', now())"
+            ),
+            {"org": s.org.id, "b": other, "kpi": expect_id(made["kpi"]["id"], "Kpi")},
+        )
     group = {employee: [(dt.date(2026, 3, 1), dt.date(2026, 4, 1))]}
+    b_group = {other: [(dt.date(2026, 3, 1), dt.date(2026, 4, 1))]}
     async with database.session(s.org.id) as session:
         kpis = {k.row.code: k for k in (await load_kpis(session, s.org.id)).values()}
         used = [kpis[code] for code in ("WIDE", "COMPLIANCE", "AHT", "CSAT")]
         march = (dt.date(2026, 3, 1), dt.date(2026, 4, 1))
-        sums = await load_sums(session, s.org.id, ZoneInfo("UTC"), march, [group], used)
+        groups = [group, b_group]
+        sums = await load_sums(session, s.org.id, ZoneInfo("UTC"), march, groups, used)
     assert sums.for_group(group, kpis["WIDE"]) == {
         "a": Decimal("1.75"),
         "b": 2,
@@ -68,3 +85,4 @@ async def test_each_kpi_gets_its_own_component_sums(
     assert sums.for_group(group, kpis["COMPLIANCE"]) == {"failures": 3}
     assert sums.for_group(group, kpis["AHT"]) == {"handle_seconds": Decimal("3600.5"), "handled": 9}
     assert sums.for_group(group, kpis["CSAT"]) is None  # no reading: no sums
+    assert sums.for_group(b_group, kpis["WIDE"]) == {"a": 7, "b": 0, "c": 0, "d": 0, "e": 0}

@@ -24,6 +24,7 @@ from kra_api.kras import repository as repo
 from kra_api.kras import smart_rules as rules
 from kra_api.models import Goal, Kra, KraItem, KraSet, Organization, Period
 from kra_api.periods.state import local_date
+from kra_api.scoring import month_sums
 from kra_api.scoring.aggregates import load_sums
 from kra_api.scoring.engine import baseline_value
 from kra_api.scoring.exact import Fraction
@@ -127,6 +128,7 @@ async def _history(
                 )
                 if value is not None:
                     found[kpi.id].append(value)
+    month_sums.start_builds(session)
     return found
 
 

@@ -39,10 +39,11 @@ def sums_sql(width: int) -> str:
     $1 organization; $2..$5 the segments (subject, index, first instant, end instant) of
     subjects whose timeline is cut; $6..$7 the period's instants (partition pruning); $8 the
     KPIs; $9 the subjects read over the whole period as one segment (most of them: no join
-    needed). One row per (subject, segment, KPI) with the sums in the KPI's component order.
+    needed). One row per (subject, segment, KPI) with the sums in the KPI's component order,
+    then NULL padding.
     """
     names = component_sql.kpi_names(width, "organization_id = $1 AND id = ANY($8::uuid[])")
-    columns = component_sql.totals(width)
+    columns = component_sql.sum_columns(width)
     return f"""
 WITH seg(subject_id, seg, lo, hi) AS (
   SELECT * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[])
@@ -86,6 +87,7 @@ GROUP BY s.subject_id, s.seg, r.kpi_id, c.key
 """
 
 SegKey = tuple[uuid.UUID, uuid.UUID]  # (subject, kpi)
+ZERO = Decimal(0)
 
 
 async def fetch(session: AsyncSession, sql: str, *args: Any) -> Sequence[Any]:
@@ -171,8 +173,8 @@ async def load_sums(
 ) -> ComponentSums:
     """Aggregate every reading of ``kpis`` the groups need over ``period``: one statement
     (two when some KPI has FIRST / LAST components); a large run over whole months reads the
-    whole-period subjects from month sums instead (``month_sums``), and starts the builds of
-    stale ones in the background."""
+    whole-period subjects from month sums instead (``month_sums``); builds found worth doing
+    are left for the caller to start (``month_sums.start_builds``) once its work is done."""
     plan = SegmentPlan(groups)
     result = ComponentSums(plan)
     if not plan.bounds or not kpis:
@@ -191,11 +193,12 @@ async def load_sums(
     if whole or cut[0]:
         orders = {k.id: tuple(k.aggregations) for k in kpis}
         sql = sums_sql(component_sql.width_of(kpis))
-        for subject, seg, kpi_id, values in await fetch(
-            session, sql, org_id, *cut, *bounds, kpi_ids, whole
-        ):
-            order = orders[kpi_id]  # the KPI's components; past them, padding
-            totals[(subject, kpi_id)][seg] = dict(zip(order, values[: len(order)], strict=True))
+        for row in await fetch(session, sql, org_id, *cut, *bounds, kpi_ids, whole):
+            order = orders[row[2]]  # the KPI's components; past them, padding
+            values = row[3 : 3 + len(order)]
+            if None in values:  # a component no reading of the group has aggregates to 0
+                values = tuple(ZERO if v is None else v for v in values)
+            totals[(row[0], row[2])][row[1]] = dict(zip(order, values, strict=True))
     snapshot_kpis = [k.id for k in kpis if k.snapshots]
     if snapshot_kpis:
         every = plan.query_arrays(zone)
@@ -203,6 +206,4 @@ async def load_sums(
             session, SNAPSHOTS_SQL, org_id, *every, *bounds, snapshot_kpis
         ):
             result.snapshots[(subject, kpi_id)].setdefault(seg, {})[name] = (first, last)
-    # After the run's own aggregates: a build then shares the machine with the run's scoring.
-    month_sums.start_builds(session)
     return result

@@ -33,6 +33,14 @@ def kpi_names(width: int, where: str) -> str:
 
 
 @cache
+def sum_columns(width: int) -> str:
+    """Each component's exact sum over the group of readings ``r`` joined to ``k``, a column
+    each (NULL for a component no reading has, and for the padding past a KPI's last one):
+    plain columns cost less to build and to decode than an array."""
+    return ", ".join(f"sum((r.components->k.n{i + 1})::numeric)" for i in range(width))
+
+
+@cache
 def totals(width: int) -> str:
     """An array of each component's exact sum over the group of readings ``r`` joined to ``k``
     (0 for a component no reading has, and for the padding past a KPI's last component)."""

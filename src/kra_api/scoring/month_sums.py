@@ -22,11 +22,10 @@ are aggregated by each run, like a stale month's) and used only while fresh:
   by every run);
 - no run waits for a build: the run that finds one worth doing reads what is fresh plus the
   readings after it (or all the readings), then starts the build in the background
-  (``background.py``) once its own aggregates are read, so that the build shares the machine
-  with the run's scoring rather than its aggregate. A build runs on a connection of its own
-  and is committed (a read request's transaction is rolled back at its end), under an advisory
-  lock so concurrent runs build once. A READ ONLY transaction (what-if simulations) never
-  starts one.
+  (``background.py``) once it is scored, so that the two do not compete for the machine. A
+  build runs on a connection of its own and is committed (a read request's transaction is
+  rolled back at its end), under an advisory lock so concurrent runs build once. A READ ONLY
+  transaction (what-if simulations) never starts one.
 
 Runs of fewer than ``MIN_SUBJECTS`` whole-period subjects (any team) and periods that are not
 whole months never use month sums: their aggregate is cheap already.

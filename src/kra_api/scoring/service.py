@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kra_api.models import Goal, Kra, KraItem, KraSet, Organization, Period
+from kra_api.scoring import month_sums
 from kra_api.scoring.aggregates import load_sums
 from kra_api.scoring.baselines import load_baselines, previous_period
 from kra_api.scoring.definitions import Definitions, load_definitions
@@ -132,7 +133,10 @@ async def score_period(
     With ``overrides``, goal versions and a KRA set stand in for stored ones (what-if runs).
     """
     with collector_paused():
-        return await _score_period(session, org, period, employee_ids, team_unit, overrides)
+        run = await _score_period(session, org, period, employee_ids, team_unit, overrides)
+    # Month-sum builds the run found worth doing, once it is scored: not competing with it.
+    month_sums.start_builds(session)
+    return run
 
 
 async def _score_period(
