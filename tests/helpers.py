@@ -27,6 +27,10 @@ ROLE = """
 mutation($input: RoleCreateInput!) {
   roleCreate(input: $input) { role { id code } userErrors { code field message } }
 }"""
+SETTINGS = """
+mutation($input: OrganizationSettingsUpdateInput!) {
+  organizationSettingsUpdate(input: $input) { userErrors { code field message } }
+}"""
 LEAD = """
 mutation($input: OrgUnitLeaderAssignInput!) {
   orgUnitLeaderAssign(input: $input) { orgUnit { id } userErrors { code field message } }
@@ -91,3 +95,10 @@ async def lead(
     variables = {"input": {"orgUnitId": unit_id, "employeeId": employee, "effectiveFrom": start}}
     payload: dict[str, Any] = (await gql.data(LEAD, variables, token))["orgUnitLeaderAssign"]
     return payload
+
+
+async def settings(gql: Gql, token: str, **changes: Any) -> None:
+    """Change organization settings (``organizationSettingsUpdate``); must be accepted."""
+    data = await gql.data(SETTINGS, {"input": changes}, token)
+    result = data["organizationSettingsUpdate"]
+    assert result["userErrors"] == [], result

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kra_api.db.session import Database
+from tests import helpers
 from tests.conftest import Gql
 from tests.goals.revision_support import (
     APPROVE,
@@ -26,8 +27,6 @@ from tests.goals.support import GOAL_SET, goal_input, set_goal
 from tests.kras.support import counts, payload
 from tests.periods.test_period_api import create as create_period
 
-SETTINGS = """mutation($input: OrganizationSettingsUpdateInput!) {
-  organizationSettingsUpdate(input: $input) { userErrors { code field message } } }"""
 AHT = {"threshold": "420", "target": "360"}
 
 # (approver, expected): "ok", a userError code, or a top-level error code. Proposals by M1.
@@ -216,12 +215,9 @@ async def test_approval_checks_period_final_again(
     start = (end - dt.timedelta(days=1)).replace(day=1)
     created = await create_period(gql, t.admin, "Closed", start.isoformat(), end.isoformat())
     assert created["userErrors"] == []
-    grace = {"graceDays": 366}
-    assert (await gql.data(SETTINGS, {"input": grace}, t.admin))["organizationSettingsUpdate"][
-        "userErrors"
-    ] == []
+    await helpers.settings(gql, t.admin, graceDays=366)
     proposal = await proposed(gql, t.admin, revision(t.goal["id"], 1, start.isoformat()))
-    await gql.data(SETTINGS, {"input": {"graceDays": 0}}, t.admin)
+    await gql.data(helpers.SETTINGS, {"input": {"graceDays": 0}}, t.admin)
     before = await counts(database, t.org.id)
     result = await approve(gql, t.token("hr", "H1"), proposal)
     assert [(e["code"], e["field"]) for e in result["userErrors"]] == [

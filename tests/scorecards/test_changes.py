@@ -30,8 +30,6 @@ from tests.scorecards.support import (
     scorecard,
 )
 
-SETTINGS = """mutation($input: OrganizationSettingsUpdateInput!) {
-  organizationSettingsUpdate(input: $input) { userErrors { code field message } } }"""
 TEAM_AHT = """query($u: ID!, $p: ID!) { teamScorecard(orgUnitId: $u, periodId: $p) {
   memberCount members(first: 10) { edges { node { employee { externalId } } } }
   kpis { kpi { code } value componentSums { name value } } } }"""
@@ -59,8 +57,7 @@ async def test_goal_versions_prorate_and_end_of_period(gql: Gql, make_org: Any) 
     assert (aht["score"], aht["segment"]) == ("102.33", "TARGET_TO_STRETCH")
     assert kra_scores(card)["Efficiency"] == "103.93"  # (70 × 102.33 + 30 × 107.67) / 100
 
-    changed = await gql.data(SETTINGS, {"input": {"revisionMode": "END_OF_PERIOD"}}, s.token)
-    assert changed["organizationSettingsUpdate"]["userErrors"] == []
+    await helpers.settings(gql, s.token, revisionMode="END_OF_PERIOD")
     aht = items(card := await scorecard(gql, s.token, employee, march))["AHT"]
     assert [(g["goal"]["id"], g["days"]) for g in aht["goals"]] == [(v2["id"], 21)]
     assert anchor_values(aht) == ("400", "340", "280")

@@ -19,10 +19,10 @@ from kra_api.db.session import Database
 from kra_api.graphql.core.ids import expect_id
 from kra_api.readings import staging
 from kra_api.scoring import background, month_sums
+from tests import helpers
 from tests.conftest import Gql
 from tests.scorecards.support import Agents, daily, record
 from tests.scorecards.test_month_sums import (
-    SETTINGS,
     aht,
     org_with_readings,
     raw,
@@ -137,9 +137,7 @@ async def test_the_cut_follows_the_busy_days_a_week_at_a_time_in_the_local_zone(
     gql: Gql, make_org: Any, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s, march = await org_with_readings(gql, make_org)
-    data = {"input": {"timezone": "America/New_York"}}
-    result = (await gql.data(SETTINGS, data, s.token))["organizationSettingsUpdate"]
-    assert result["userErrors"] == [], result
+    await helpers.settings(gql, s.token, timezone="America/New_York")
     await age(database, s.org.id)
     # 12 March 00:00 UTC is the 11th, 20:00 in New York (EDT since the 8th): the sums stop at
     # the 11th's local midnight, 04:00 UTC.

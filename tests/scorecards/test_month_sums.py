@@ -36,9 +36,6 @@ from tests.scorecards.support import (
 )
 from tests.scorecards.test_team import led_role
 
-SETTINGS = """mutation($input: OrganizationSettingsUpdateInput!) {
-  organizationSettingsUpdate(input: $input) { userErrors { code field message } } }"""
-
 
 @pytest.fixture(autouse=True)
 async def small_runs_use_month_sums(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
@@ -201,9 +198,7 @@ async def test_a_time_zone_change_rebuilds_the_month(
 ) -> None:
     s, march = await org_with_readings(gql, make_org)
     in_utc = await run(database, s, march)
-    data = {"input": {"timezone": "America/New_York"}}
-    result = (await gql.data(SETTINGS, data, s.token))["organizationSettingsUpdate"]
-    assert result["userErrors"] == [], result
+    await helpers.settings(gql, s.token, timezone="America/New_York")
     in_new_york = await run(database, s, march)
     assert [zone for _, zone, _ in await state(database, s.org.id)] == ["America/New_York"]
     assert in_new_york == await raw(monkeypatch, database, s, march)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import text
 
 from kra_api.db.session import Database
+from tests import helpers
 from tests.conftest import Gql
 from tests.goals.revision_support import approve, proposed, revision
 from tests.kras.support import KRA_UPDATE, actions, draft, payload, publish
@@ -36,7 +37,7 @@ from tests.scorecards.support import (
     record,
     scorecard,
 )
-from tests.scorecards.test_changes import SETTINGS, anchor_values
+from tests.scorecards.test_changes import anchor_values
 
 GOALS = """query { organization { goals(first: 20, filter: {status: APPROVED}) {
   edges { node { id version kpi { code } } } } } }"""
@@ -61,8 +62,7 @@ def past_months(*, long: bool) -> tuple[tuple[str, str], tuple[str, str]]:
 
 async def keep_open(gql: Gql, token: str) -> None:
     """366 grace days: the months above stay PROVISIONAL, so they take revisions."""
-    changed = await gql.data(SETTINGS, {"input": {"graceDays": 366}}, token)
-    assert changed["organizationSettingsUpdate"]["userErrors"] == []
+    await helpers.settings(gql, token, graceDays=366)
 
 
 def _day(first: str, days: int) -> str:
@@ -107,8 +107,7 @@ async def test_a_mid_month_revision_reaches_the_live_scorecard(gql: Gql, make_or
     assert kra_scores(card)["Efficiency"] == "103.93"
     assert summary(card) == ("104.59", 3)
 
-    changed = await gql.data(SETTINGS, {"input": {"revisionMode": "END_OF_PERIOD"}}, s.token)
-    assert changed["organizationSettingsUpdate"]["userErrors"] == []
+    await helpers.settings(gql, s.token, revisionMode="END_OF_PERIOD")
     card = await scorecard(gql, s.token, employee, revised_month)
     aht = items(card)["AHT"]
     assert [(g["goal"]["version"], g["days"]) for g in aht["goals"]] == [(2, 21)]
