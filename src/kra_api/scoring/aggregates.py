@@ -163,6 +163,18 @@ class ComponentSums:
                 picked[name] = EXACT.add(picked[name], value)
 
 
+def _add(
+    per_segment: dict[int, dict[str, Decimal]], seg: int, names: Sequence[str], values: Any
+) -> None:
+    """Add component sums into a segment's (month sums, the readings after them, months)."""
+    found = per_segment.get(seg)
+    if found is None:
+        per_segment[seg] = dict(zip(names, values, strict=True))
+        return
+    for name, value in zip(names, values, strict=True):
+        found[name] = EXACT.add(found.get(name, ZERO), value)
+
+
 async def load_sums(
     session: AsyncSession,
     org_id: uuid.UUID,
@@ -173,7 +185,8 @@ async def load_sums(
 ) -> ComponentSums:
     """Aggregate every reading of ``kpis`` the groups need over ``period``: one statement
     (two when some KPI has FIRST / LAST components); a large run over whole months reads the
-    whole-period subjects from month sums instead (``month_sums``); builds found worth doing
+    whole-period subjects from month sums instead (``month_sums``) plus, through the same
+    statement, the readings the sums do not hold; builds found worth doing
     are left for the caller to start (``month_sums.start_builds``) once its work is done."""
     plan = SegmentPlan(groups)
     result = ComponentSums(plan)
@@ -185,20 +198,26 @@ async def load_sums(
     cut = plan.query_arrays(zone, skip=set(whole))
     totals = result.totals
     kpi_ids = [k.id for k in kpis]
-    monthly = await month_sums.read(session, org_id, zone, period, whole, kpi_ids)
-    if monthly is not None:  # a large run over whole months: the whole-period subjects are read
-        for subject, kpi_id, names, values in monthly:
-            totals[(subject, kpi_id)][0] = dict(zip(names, values, strict=True))
-        whole = []
-    if whole or cut[0]:
-        orders = {k.id: tuple(k.aggregations) for k in kpis}
-        sql = sums_sql(component_sql.width_of(kpis))
-        for row in await fetch(session, sql, org_id, *cut, *bounds, kpi_ids, whole):
+    orders = {k.id: tuple(k.aggregations) for k in kpis}
+    sql = sums_sql(component_sql.width_of(kpis))
+
+    async def aggregate(lo: Any, hi: Any, segments: Sequence[Any], subjects: list[Any]) -> None:
+        for row in await fetch(session, sql, org_id, *segments, lo, hi, kpi_ids, subjects):
             order = orders[row[2]]  # the KPI's components; past them, padding
             values = row[3 : 3 + len(order)]
             if None in values:  # a component no reading of the group has aggregates to 0
                 values = tuple(ZERO if v is None else v for v in values)
-            totals[(row[0], row[2])][row[1]] = dict(zip(order, values, strict=True))
+            _add(totals[(row[0], row[2])], row[1], order, values)
+
+    monthly = await month_sums.read(session, org_id, zone, period, whole, kpi_ids)
+    if monthly is not None:  # a large run over whole months: the whole-period subjects are read
+        for subject, kpi_id, names, values in monthly.rows:
+            _add(totals[(subject, kpi_id)], 0, names, values)
+        for lo, hi in monthly.tails:  # and the readings the sums do not hold
+            await aggregate(lo, hi, ([], [], [], []), whole)
+        whole = []
+    if whole or cut[0]:
+        await aggregate(*bounds, cut, whole)
     snapshot_kpis = [k.id for k in kpis if k.snapshots]
     if snapshot_kpis:
         every = plan.query_arrays(zone)

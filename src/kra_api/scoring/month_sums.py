@@ -106,33 +106,11 @@ SET zone = excluded.zone, snapshot = excluded.snapshot, built_at = excluded.buil
 """  # noqa: S608 - constant fragments and an integer
 
 
-_READ_ONE = """
+# The sums of months $2 (a row per month: the caller adds them up).
+_READ = """
 SELECT subject_id, kpi_id, names, totals FROM kpi_month_sum
-WHERE organization_id = $1 AND month = $2 AND subject_id = ANY($3::uuid[])
+WHERE organization_id = $1 AND month = ANY($2::date[]) AND subject_id = ANY($3::uuid[])
   AND kpi_id = ANY($4::uuid[])
-"""
-# The months' sums plus the readings of their tails [$5[i], $6[i]) (from the cut, or the whole
-# month when its sums are stale), within $7..$8 (partition pruning).
-_READ_MANY = """
-WITH tail(lo, hi) AS (
-  SELECT * FROM unnest($5::timestamptz[], $6::timestamptz[])
-), per AS (
-  SELECT m.subject_id, m.kpi_id, u.name, u.total
-  FROM kpi_month_sum m CROSS JOIN LATERAL unnest(m.names, m.totals) AS u(name, total)
-  WHERE m.organization_id = $1 AND m.month = ANY($2::date[])
-    AND m.subject_id = ANY($3::uuid[]) AND m.kpi_id = ANY($4::uuid[])
-  UNION ALL
-  SELECT r.subject_id, r.kpi_id, c.key, c.value::numeric
-  FROM tail t
-  JOIN kpi_reading r
-    ON r.organization_id = $1 AND r.interval_start >= t.lo AND r.interval_start < t.hi
-  CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
-  WHERE r.interval_start >= $7 AND r.interval_start < $8
-    AND r.subject_id = ANY($3::uuid[]) AND r.kpi_id = ANY($4::uuid[])
-)
-SELECT subject_id, kpi_id, array_agg(name), array_agg(total) FROM (
-  SELECT subject_id, kpi_id, name, sum(total) AS total FROM per GROUP BY subject_id, kpi_id, name
-) g GROUP BY subject_id, kpi_id
 """
 _PENDING = "month_sum_builds"  # session.info: {(organization, month): zone} to build
 _TENANT = text("SELECT set_config('app.organization_id', :org, true)")
@@ -256,6 +234,13 @@ async def _cut(
     return state.cut
 
 
+class MonthSums(NamedTuple):
+    """What a large run reads of month sums, and the readings it must aggregate besides."""
+
+    rows: Sequence[Any]  # (subject, KPI, names, totals), a row per month read
+    tails: list[tuple[dt.datetime, dt.datetime]]  # [from, to): after a cut, or a stale month
+
+
 async def read(
     session: AsyncSession,
     org_id: uuid.UUID,
@@ -263,27 +248,22 @@ async def read(
     period: DateRange,
     subjects: Sequence[uuid.UUID],
     kpi_ids: Sequence[uuid.UUID],
-) -> Sequence[Any] | None:
-    """(subject, KPI, names, totals) of ``subjects`` over the whole period: fresh month sums
-    (built first when worth it) plus the readings after their cuts; None when month sums do not
-    apply or none is fresh (then the caller aggregates the readings)."""
+) -> MonthSums | None:
+    """The fresh month sums of ``subjects`` over the whole period, and the ranges of readings
+    the caller must aggregate besides (after the cuts, stale months); None when month sums do
+    not apply or none is fresh (then the caller aggregates the readings)."""
     months = whole_months(period)
     if months is None or len(subjects) < MIN_SUBJECTS or not kpi_ids:
         return None
     cuts = [await _cut(session, org_id, zone, month) for month in months]
     if all(cut is None for cut in cuts):
         return None
-    connection = await session.connection()
-    bounds = [_bounds(month, zone) for month in months]
-    if len(months) == 1 and cuts[0] == bounds[0][1]:
-        return await _rows(connection, _READ_ONE, org_id, months[0], list(subjects), kpi_ids)
     built = [month for month, cut in zip(months, cuts, strict=True) if cut is not None]
-    tails = [
-        (start if cut is None else cut, end)
-        for (start, end), cut in zip(bounds, cuts, strict=True)
-        if cut != end
-    ]
-    lows, highs = [lo for lo, _ in tails], [hi for _, hi in tails]
-    every = (bounds[0][0], bounds[-1][1])
-    args = (org_id, built, list(subjects), kpi_ids, lows, highs, *every)
-    return await _rows(connection, _READ_MANY, *args)
+    args = (org_id, built, list(subjects), kpi_ids)
+    rows = await _rows(await session.connection(), _READ, *args)
+    tails = []
+    for month, cut in zip(months, cuts, strict=True):
+        start, end = _bounds(month, zone)
+        if cut != end:
+            tails.append((start if cut is None else cut, end))
+    return MonthSums(rows, tails)
