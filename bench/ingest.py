@@ -19,6 +19,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ COLUMNS = (
     "source_revision",
     "received_at",
     "late",
+    "component_values",
 )
 
 
@@ -158,6 +160,7 @@ async def run_copy(url: str, ids: dict[str, Any], path: Path) -> tuple[float, in
             0,
             now,
             False,
+            [Decimal(str(v["value"])) for v in row["components"]],
         )
         for row in read_ndjson(path)
     ]

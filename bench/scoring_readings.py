@@ -65,6 +65,7 @@ async def write_readings(
         "source_revision",
         "received_at",
         "late",
+        "component_values",
     )
     days = (bench.month[1] - bench.month[0]).days
     for d in range(days):
@@ -91,6 +92,7 @@ async def write_readings(
                         0,
                         now,
                         False,
+                        values,
                     )
                 )
         await connection.copy_records_to_table("kpi_reading", records=records, columns=columns)

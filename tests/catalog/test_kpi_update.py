@@ -31,9 +31,9 @@ def readings_table(database: Database) -> Any:
             await conn.execute(
                 text(
                     "INSERT INTO kpi_reading (organization_id, source, subject_kind, subject_id, "
-                    "kpi_id, interval_start, interval_end, components, received_at) VALUES "
-                    "(:org, 'test', 'EMPLOYEE', gen_random_uuid(), :kpi, '2026-03-02Z', "
-                    "'2026-03-03Z', '{}', now())"
+                    "kpi_id, interval_start, interval_end, components, component_values, "
+                    "received_at) VALUES (:org, 'test', 'EMPLOYEE', gen_random_uuid(), :kpi, "
+                    "'2026-03-02Z', '2026-03-03Z', '{}', '{}', now())"
                 ),
                 {"org": org_id, "kpi": kpi_id},
             )

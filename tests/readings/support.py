@@ -91,21 +91,32 @@ def counts(payload: dict[str, Any]) -> tuple[int, int, int, int, int]:
 
 
 async def stored(database: Database, org_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Every reading the tenant sees, with exact components, in key order."""
+    """Every reading the tenant sees, with exact components, in key order.
+
+    Checks on the way that each reading's ``component_values`` are its components' values in
+    its KPI's component order (what the scoring aggregates sum), whatever the path it came by.
+    """
     async with database.session(org_id) as session:
         # Row-level security scopes these reads: make sure it applies (never a superuser).
         assert (await session.execute(text("SELECT current_user"))).scalar_one() == "kra_app"
         rows = await session.execute(
             text(
-                "SELECT source, subject_kind, subject_id, kpi_id, interval_start, interval_end, "
-                "components::text AS components, source_revision, received_at, late "
-                "FROM kpi_reading ORDER BY source, subject_id, kpi_id, interval_start"
+                "SELECT r.source, r.subject_kind, r.subject_id, r.kpi_id, r.interval_start, "
+                "r.interval_end, r.components::text AS components, r.source_revision, "
+                "r.received_at, r.late, r.component_values, k.components AS kpi_components "
+                "FROM kpi_reading r JOIN kpi k ON k.id = r.kpi_id "
+                "ORDER BY r.source, r.subject_id, r.kpi_id, r.interval_start"
             )
         )
         result = []
         for row in rows:
             data = dict(row._mapping)
-            data["components"] = json.loads(data["components"], parse_float=Decimal)
+            data["components"] = json.loads(
+                data["components"], parse_float=Decimal, parse_int=Decimal
+            )
+            order = [c["name"] for c in data.pop("kpi_components")]
+            values = data.pop("component_values")
+            assert values == [data["components"][name] for name in order], data
             result.append(data)
         return result
 

@@ -61,9 +61,9 @@ async def test_each_kpi_gets_its_own_component_sums(
         await owner.execute(
             text(
                 "INSERT INTO kpi_reading (organization_id, source, subject_kind, subject_id,"
-                " kpi_id, interval_start, interval_end, components, received_at)"
-                " VALUES (:org, 'wfm', 'EMPLOYEE', :b, :kpi, '2026-03-04T00:00Z',"
-                " '2026-03-05T00:00Z', '{\"a\": 7}', now())"
+                " kpi_id, interval_start, interval_end, components, component_values,"
+                " received_at) VALUES (:org, 'wfm', 'EMPLOYEE', :b, :kpi, '2026-03-04T00:00Z',"
+                " '2026-03-05T00:00Z', '{\"a\": 7}', '{7}', now())"
             ),
             {"org": s.org.id, "b": other, "kpi": expect_id(made["kpi"]["id"], "Kpi")},
         )

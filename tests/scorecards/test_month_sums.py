@@ -166,6 +166,7 @@ def staged(employee: uuid.UUID, kpi: uuid.UUID, day: int, handled: int) -> stagi
         components,
         9,
         False,
+        f"{{{handled * 400},{handled}}}",  # the same values in the KPI's order
     )
 
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    Numeric,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from kra_api.models.base import TenantRow, tenant_fk, timestamp_column
@@ -23,7 +32,9 @@ class KpiReading(SQLModel, table=True):
 
     The natural key decides insert / replace / ignore together with ``source_revision``
     (architecture.md principle 9). ``components`` maps component names to JSON numbers, which
-    PostgreSQL stores as exact NUMERIC. Partitions are created on demand (migration 20261126).
+    PostgreSQL stores as exact NUMERIC; ``component_values`` holds the same numbers in the KPI's
+    component order, for the scoring aggregates (migration 20261129). Partitions are created on
+    demand (migration 20261126).
     """
 
     __tablename__ = "kpi_reading"
@@ -52,6 +63,7 @@ class KpiReading(SQLModel, table=True):
     interval_start: datetime = _key_timestamp()
     interval_end: datetime = _key_timestamp()
     components: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    component_values: list[Decimal] = Field(sa_column=Column(ARRAY(Numeric()), nullable=False))
     source_revision: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     received_at: datetime = timestamp_column()
     late: bool = False

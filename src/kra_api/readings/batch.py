@@ -169,6 +169,7 @@ class Ingestion:
                     v.components,
                     v.source_revision,
                     late,
+                    v.component_values,
                 )
         records = list(chosen.values())
         return Prepared(records, resolved, len(valid) - len(records), checked.rejected)

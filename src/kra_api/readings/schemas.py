@@ -61,7 +61,8 @@ class KpiRule:
 
 
 class ValidReading(NamedTuple):
-    """A reading that passed validation; ``components`` is a JSON object of exact numbers."""
+    """A reading that passed validation; ``components`` is a JSON object of exact numbers,
+    ``component_values`` the same numbers in the KPI's component order as a PostgreSQL array."""
 
     kpi_id: uuid.UUID
     subject_kind: str
@@ -70,6 +71,13 @@ class ValidReading(NamedTuple):
     interval_end: dt.datetime
     components: str
     source_revision: int
+    component_values: str
+
+
+def stored_forms(kpi: KpiRule, values: Sequence[str]) -> tuple[str, str]:
+    """A reading's JSON object and value array from its JSON numbers in ``kpi``'s order."""
+    members = ",".join(key + value for key, value in zip(kpi.json_keys, values, strict=True))
+    return "{" + members + "}", "{" + ",".join(values) + "}"
 
 
 def check_source(source: str, *path: str) -> list[FieldError]:
@@ -128,7 +136,7 @@ def _subject(reading: ReadingIn, kpi: KpiRule) -> tuple[str | None, list[FieldEr
     return value, errors
 
 
-def _components(reading: ReadingIn, kpi: KpiRule) -> tuple[str, list[FieldError]]:
+def _components(reading: ReadingIn, kpi: KpiRule) -> tuple[list[str], list[FieldError]]:
     errors: list[FieldError] = []
     values: dict[str, str] = {}
     for j, (name, raw) in enumerate(reading.components):
@@ -151,8 +159,7 @@ def _components(reading: ReadingIn, kpi: KpiRule) -> tuple[str, list[FieldError]
     if missing:
         message = f"{kpi.code} needs every component; missing: {', '.join(missing)}"
         errors.append(FieldError("MISSING_COMPONENT", message, ("components",)))
-    body = ",".join(f'"{name}":{values[name]}' for name in kpi.components if name in values)
-    return "{" + body + "}", errors
+    return [values[name] for name in kpi.components if name in values], errors
 
 
 def _interval(reading: ReadingIn, now: dt.datetime) -> list[FieldError]:
@@ -196,20 +203,22 @@ def _valid_fast(reading: ReadingIn, kpi: KpiRule, horizon: dt.datetime) -> Valid
     given = reading.components
     if len(given) != len(names):
         return None
-    members = []
+    values = []
     # Senders usually keep the KPI's order; any other order takes the full path.
-    for (name, value), expected, key in zip(given, names, kpi.json_keys, strict=True):
+    for (name, value), expected in zip(given, names, strict=True):
         if name != expected or type(value) is not str or not PLAIN_DECIMAL.fullmatch(value):
             return None
-        members.append(key + value)
+        values.append(value)
+    components, component_values = stored_forms(kpi, values)
     return ValidReading(
         kpi.id,
         kpi.subject,
         external_id,
         start,
         end,
-        "{" + ",".join(members) + "}",
+        components,
         reading.source_revision,
+        component_values,
     )
 
 
@@ -229,10 +238,11 @@ def validate(
         message = f"no KPI with code {reading.kpi_code!r} in this organization"
         return [FieldError("UNKNOWN_KPI", message, ("kpiCode",)), *errors]
     external_id, subject_errors = _subject(reading, kpi)
-    components, component_errors = _components(reading, kpi)
+    values, component_errors = _components(reading, kpi)
     errors += subject_errors + component_errors
     if errors or external_id is None:
         return errors
+    components, component_values = stored_forms(kpi, values)
     return ValidReading(
         kpi_id=kpi.id,
         subject_kind=kpi.subject,
@@ -241,4 +251,5 @@ def validate(
         interval_end=reading.interval_end,
         components=components,
         source_revision=reading.source_revision,
+        component_values=component_values,
     )

@@ -28,8 +28,11 @@ COLUMNS = (
     "components",
     "source_revision",
     "late",
+    "component_values",
 )
-StageRecord = tuple[str, uuid.UUID | None, str, uuid.UUID, dt.datetime, dt.datetime, str, int, bool]
+StageRecord = tuple[
+    str, uuid.UUID | None, str, uuid.UUID, dt.datetime, dt.datetime, str, int, bool, str
+]
 
 # ON COMMIT DELETE ROWS empties it at every commit; TRUNCATE empties it between the batches of
 # one long (atomic) transaction. Notices about an existing table are muted for this transaction.
@@ -44,7 +47,8 @@ CREATE TEMP TABLE IF NOT EXISTS kra_reading_stage (
   interval_end timestamptz NOT NULL,
   components text NOT NULL,
   source_revision bigint NOT NULL,
-  late boolean NOT NULL
+  late boolean NOT NULL,
+  component_values text NOT NULL
 ) ON COMMIT DELETE ROWS;
 TRUNCATE kra_reading_stage;
 """
@@ -68,7 +72,7 @@ _HOLD = """
 """
 _ROWS = """
   SELECT $1, $2, s.subject_kind, s.subject_id, s.kpi_id, s.interval_start, s.interval_end,
-         s.components::jsonb, s.source_revision, $3, s.late
+         s.components::jsonb, s.source_revision, $3, s.late, s.component_values::numeric[]
   FROM kra_reading_stage s WHERE s.subject_id IS NOT NULL
   ORDER BY s.kpi_id, s.subject_id, s.interval_start, s.interval_end
 """
@@ -99,7 +103,8 @@ def _log(cte: str) -> str:
 
 _INTO = """
   INSERT INTO kpi_reading AS r (organization_id, source, subject_kind, subject_id, kpi_id,
-    interval_start, interval_end, components, source_revision, received_at, late)
+    interval_start, interval_end, components, source_revision, received_at, late,
+    component_values)
 """
 # Insert, or replace on a higher revision or on an equal one with different values, keeping
 # what was replaced in previous_*: RETURNING reads those to tell inserts from replacements and
@@ -113,7 +118,8 @@ _MERGE = (  # constant fragments only: nothing of the input is ever spliced into
     + """
   ON CONFLICT (organization_id, source, subject_kind, subject_id, kpi_id, interval_start,
                interval_end) DO UPDATE
-  SET components = excluded.components, source_revision = excluded.source_revision,
+  SET components = excluded.components, component_values = excluded.component_values,
+      source_revision = excluded.source_revision,
       received_at = excluded.received_at, late = excluded.late,
       previous_revision = r.source_revision, previous_components = r.components
   WHERE excluded.source_revision > r.source_revision
@@ -166,7 +172,7 @@ def encode(records: Sequence[StageRecord]) -> bytes:
     ids: dict[int, str] = {}  # subjects, KPIs and instants repeat: format each once
     instants: dict[dt.datetime, str] = {}
     lines = []
-    for kind, subject, external_id, kpi, start, end, components, revision, late in records:
+    for kind, subject, external_id, kpi, start, end, components, revision, late, values in records:
         lines.append(
             "\t".join(
                 (
@@ -181,6 +187,7 @@ def encode(records: Sequence[StageRecord]) -> bytes:
                     components,  # built by validation: digits, '.', '-' and [a-z0-9_] names
                     str(revision),
                     "t" if late else "f",
+                    values,  # the same numbers, as an array literal
                 )
             )
         )

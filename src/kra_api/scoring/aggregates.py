@@ -42,14 +42,13 @@ def sums_sql(width: int) -> str:
     needed). One row per (subject, segment, KPI) with the sums in the KPI's component order,
     then NULL padding.
     """
-    names = component_sql.kpi_names(width, "organization_id = $1 AND id = ANY($8::uuid[])")
     columns = component_sql.sum_columns(width)
     return f"""
 WITH seg(subject_id, seg, lo, hi) AS (
   SELECT * FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[])
 )
 SELECT r.subject_id, 0 AS seg, r.kpi_id, {columns}
-FROM kpi_reading r JOIN {names} AS k ON k.id = r.kpi_id
+FROM kpi_reading r
 WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
   AND r.kpi_id = ANY($8::uuid[]) AND r.subject_id = ANY($9::uuid[])
 GROUP BY r.subject_id, r.kpi_id
@@ -59,7 +58,6 @@ FROM seg s
 JOIN kpi_reading r
   ON r.organization_id = $1 AND r.subject_id = s.subject_id
  AND r.interval_start >= s.lo AND r.interval_start < s.hi
-JOIN {names} AS k ON k.id = r.kpi_id
 WHERE r.organization_id = $1 AND r.interval_start >= $6 AND r.interval_start < $7
   AND r.kpi_id = ANY($8::uuid[])
 GROUP BY s.subject_id, s.seg, r.kpi_id

@@ -81,11 +81,10 @@ _WIDTH = (
 def _build_sql(width: int) -> str:
     """The build for KPIs of up to ``width`` components: one statement, so the sums and the
     snapshot recorded with them are the same snapshot."""
-    names = component_sql.kpi_names(width, "organization_id = $1")
     return f"""
 WITH per AS (
   SELECT r.subject_id, r.kpi_id, {component_sql.totals(width)} AS totals
-  FROM kpi_reading r JOIN {names} AS k ON k.id = r.kpi_id
+  FROM kpi_reading r
   WHERE r.organization_id = $1 AND r.interval_start >= $4 AND r.interval_start < $5
   GROUP BY r.subject_id, r.kpi_id
 ), k AS (
