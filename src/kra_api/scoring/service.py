@@ -102,7 +102,11 @@ def collector_paused() -> Iterator[None]:
     A run creates millions of short-lived objects and keeps hundreds of thousands alive, so the
     collector's generational passes cost an organization-wide run ~40 % of its time, reclaiming
     nothing (a run creates no cycles it drops). Reference counting still frees everything; the
-    collector resumes when the last paused run ends.
+    collector resumes when the last paused run ends. What the run allocated then goes straight to
+    the oldest generation (``gc.freeze`` then ``gc.unfreeze``: two list splices) instead of
+    being walked by a young-generation pass as the collector resumes: that pass over a run's
+    results cost an organization-wide run 0.3 s, and the results are freed by reference
+    counting once answered. A full collection still walks them if they live that long.
     """
     global _paused
     if _paused == 0 and not gc.isenabled():
@@ -115,6 +119,8 @@ def collector_paused() -> Iterator[None]:
     finally:
         _paused -= 1
         if _paused == 0:
+            gc.freeze()  # everything tracked: to the permanent generation...
+            gc.unfreeze()  # ...and from there to the oldest one
             gc.enable()
 
 
