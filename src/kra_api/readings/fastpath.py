@@ -20,7 +20,6 @@ from kra_api.readings.schemas import (
     REVISION_MIN,
     KpiRule,
     ValidReading,
-    stored_forms,
 )
 
 Span = tuple[dt.datetime, dt.datetime]
@@ -77,15 +76,18 @@ def valid_ndjson(
         return None
     if not external_id or len(external_id) > MAX_EXTERNAL_ID or external_id.isspace():
         return None
+    members = []
     values = []
-    for component, name in zip(raw, kpi.components, strict=True):
+    for component, name, key in zip(raw, kpi.components, kpi.json_keys, strict=True):
         if type(component) is not dict or component.get("name") != name:
             return None
         value = component.get("value")
         if type(value) is not str or not _fullmatch(value):
             return None
+        members.append(key + value)
         values.append(value)
-    components, component_values = stored_forms(kpi, values)
+    components = "{" + ",".join(members) + "}"
+    component_values = "{" + ",".join(values) + "}"  # the same numbers, in the KPI's order
     return ValidReading(
         kpi.id, kpi.subject, external_id, span[0], span[1], components, revision, component_values
     )

@@ -76,8 +76,8 @@ class ValidReading(NamedTuple):
 
 def stored_forms(kpi: KpiRule, values: Sequence[str]) -> tuple[str, str]:
     """A reading's JSON object and value array from its JSON numbers in ``kpi``'s order."""
-    members = ",".join(key + value for key, value in zip(kpi.json_keys, values, strict=True))
-    return "{" + members + "}", "{" + ",".join(values) + "}"
+    members = [key + value for key, value in zip(kpi.json_keys, values, strict=True)]
+    return "{" + ",".join(members) + "}", "{" + ",".join(values) + "}"
 
 
 def check_source(source: str, *path: str) -> list[FieldError]:
@@ -203,22 +203,23 @@ def _valid_fast(reading: ReadingIn, kpi: KpiRule, horizon: dt.datetime) -> Valid
     given = reading.components
     if len(given) != len(names):
         return None
+    members = []
     values = []
     # Senders usually keep the KPI's order; any other order takes the full path.
-    for (name, value), expected in zip(given, names, strict=True):
+    for (name, value), expected, key in zip(given, names, kpi.json_keys, strict=True):
         if name != expected or type(value) is not str or not PLAIN_DECIMAL.fullmatch(value):
             return None
+        members.append(key + value)
         values.append(value)
-    components, component_values = stored_forms(kpi, values)
     return ValidReading(
         kpi.id,
         kpi.subject,
         external_id,
         start,
         end,
-        components,
+        "{" + ",".join(members) + "}",
         reading.source_revision,
-        component_values,
+        "{" + ",".join(values) + "}",
     )
 
 
