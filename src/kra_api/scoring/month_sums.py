@@ -25,7 +25,8 @@ are aggregated by each run, like a stale month's) and used only while fresh:
   (``background.py``) once it is scored, so that the two do not compete for the machine. A
   build runs on a connection of its own and is committed (a read request's transaction is
   rolled back at its end), under an advisory lock so concurrent runs build once. A READ ONLY
-  transaction (what-if simulations) never starts one.
+  transaction (what-if simulations) never starts one. A build also deletes the change rows of
+  its month that no state needs any more (``change_log.py``).
 
 Runs of fewer than ``MIN_SUBJECTS`` whole-period subjects (any team) and periods that are not
 whole months never use month sums: their aggregate is cheap already.
@@ -43,7 +44,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from kra_api.scoring import background, component_sql
+from kra_api.scoring import background, change_log, component_sql
 from kra_api.scoring.tuning import tune_connection
 from kra_api.scoring.windows import DateRange, instant
 
@@ -68,9 +69,7 @@ SELECT (SELECT cut FROM s),
   (SELECT min(first_at) FROM c WHERE changed_at >= now() - $8::interval),
   coalesce((SELECT built_at >= now() - $8::interval FROM s), false)
 """
-_LOCK = """
-SELECT pg_advisory_xact_lock(hashtext('kpi_month_sum'), hashtext($1::uuid::text || $2::date::text))
-"""
+_LOCK = f"SELECT pg_advisory_xact_lock({change_log.LOCK_KEY})"
 _CLEAR = "DELETE FROM kpi_month_sum WHERE organization_id = $1 AND month = $2"
 _WIDTH = (
     "SELECT coalesce(max(jsonb_array_length(components)), 1) FROM kpi WHERE organization_id = $1"
@@ -198,6 +197,8 @@ async def _build(
             width = (await _rows(connection, _WIDTH, org_id))[0][0]
             await _rows(connection, _CLEAR, org_id, month)
             await _rows(connection, _build_sql(width), org_id, month, zone.key, start, target)
+            months = utc_months(month, zone)
+            await change_log.compact(connection, org_id, month, months, (start, end), QUIET)
         await connection.commit()
 
 
