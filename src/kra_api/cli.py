@@ -14,6 +14,7 @@ from kra_api.config import Settings, get_settings
 from kra_api.db import migrate as migrations
 from kra_api.db.resolve import resolve_database_url
 from kra_api.errors import Invalid
+from kra_api.signals import exit_cleanly_on_sigterm
 
 app = typer.Typer(no_args_is_help=True, help="kra-api: KRA/KPI scorecards for contact centers.")
 org_app = typer.Typer(no_args_is_help=True, help="Organizations (tenants).")
@@ -63,6 +64,7 @@ def serve(
         err.print(f"GraphiQL: http://{host}:{port}/graphql")
         err.print("Admin token (send as 'Authorization: Bearer <token>'):")
         print(token, flush=True)
+    exit_cleanly_on_sigterm()  # so that stopping the server also stops the embedded database
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
