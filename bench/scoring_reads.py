@@ -40,11 +40,12 @@ FROM goal WHERE organization_id = $1 AND status = 'APPROVED' AND kpi_id = ANY($2
   AND effective_from < $4 AND (effective_to IS NULL OR effective_to > $3)
 """
 FLOOR_SUMS = """
-SELECT r.kpi_id, c.key, sum(c.value::numeric)
-FROM kpi_reading r CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
+SELECT r.kpi_id, sum(r.component_values[1]), sum(r.component_values[2]),
+  sum(r.component_values[3])
+FROM kpi_reading r
 WHERE r.organization_id = $1 AND r.kpi_id = ANY($5::uuid[]) AND r.subject_id = $2
   AND r.interval_start >= $3 AND r.interval_start < $4
-GROUP BY 1, 2
+GROUP BY 1
 """
 
 
