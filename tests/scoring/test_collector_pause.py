@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kra_api.scoring.service import collector_paused
+from kra_api.scoring.service import LARGE_RUN, collector_paused
 
 
 @pytest.fixture(autouse=True)
@@ -50,9 +50,9 @@ class Node:
     other: Node | None = None
 
 
-def test_what_a_run_made_goes_to_the_oldest_generation_and_cycles_are_still_reclaimed() -> None:
+def test_what_a_large_run_made_goes_to_the_oldest_generation_and_cycles_are_reclaimed() -> None:
     with collector_paused():
-        kept = [Node() for _ in range(1000)]
+        kept = [Node() for _ in range(LARGE_RUN)]
         cycle = Node()
         cycle.other = cycle
         dropped = weakref.ref(cycle)
@@ -63,3 +63,10 @@ def test_what_a_run_made_goes_to_the_oldest_generation_and_cycles_are_still_recl
     assert dropped() is not None  # a cycle: reference counting alone cannot free it
     gc.collect()
     assert dropped() is None
+
+
+def test_what_a_small_run_made_is_left_to_the_young_generation() -> None:
+    gc.collect()
+    with collector_paused():
+        kept = [Node() for _ in range(1000)]
+    assert not any(o is kept for o in gc.get_objects(generation=2))

@@ -92,6 +92,7 @@ def _scopes(structure: Structure, employees: Sequence[uuid.UUID]) -> Scopes:
     return Scopes({s.role_id for s in stints}, units, employees)
 
 
+LARGE_RUN = 100_000
 _paused = 0  # runs in progress that paused the cyclic collector (runs may interleave)
 
 
@@ -102,11 +103,12 @@ def collector_paused() -> Iterator[None]:
     A run creates millions of short-lived objects and keeps hundreds of thousands alive, so the
     collector's generational passes cost an organization-wide run ~40 % of its time, reclaiming
     nothing (a run creates no cycles it drops). Reference counting still frees everything; the
-    collector resumes when the last paused run ends. What the run allocated then goes straight to
-    the oldest generation (``gc.freeze`` then ``gc.unfreeze``: two list splices) instead of
-    being walked by a young-generation pass as the collector resumes: that pass over a run's
-    results cost an organization-wide run 0.3 s, and the results are freed by reference
-    counting once answered. A full collection still walks them if they live that long.
+    collector resumes when the last paused run ends. After a large run (``LARGE_RUN`` or more
+    allocations), what it allocated goes straight to the oldest generation (``gc.freeze`` then
+    ``gc.unfreeze``: two list splices) instead of being walked by a young-generation pass as the
+    collector resumes: that pass over an organization-wide run's results cost it 0.3 s, and the
+    results are freed by reference counting once answered. A full collection still walks them
+    if they live that long. Small runs (one scorecard) leave the young pass to do its usual work.
     """
     global _paused
     if _paused == 0 and not gc.isenabled():
@@ -119,8 +121,9 @@ def collector_paused() -> Iterator[None]:
     finally:
         _paused -= 1
         if _paused == 0:
-            gc.freeze()  # everything tracked: to the permanent generation...
-            gc.unfreeze()  # ...and from there to the oldest one
+            if gc.get_count()[0] >= LARGE_RUN:  # allocations since the last collection
+                gc.freeze()  # everything tracked: to the permanent generation...
+                gc.unfreeze()  # ...and from there to the oldest one
             gc.enable()
 
 
