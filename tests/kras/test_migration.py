@@ -7,12 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from kra_api.db import migrate
-from kra_api.db.admin import drop_database, ensure_database
-from kra_api.db.urls import async_url
+from tests.db.migrated import add_organization, database_at, owner
 from tests.db.test_migrations import fetch, tables
 
 KRA_TABLES = {"kra_set", "kra", "kra_item", "goal"}
@@ -21,13 +18,8 @@ KRA_TABLES = {"kra_set", "kra", "kra_item", "goal"}
 @pytest.fixture
 async def definitions_database(database_url: str) -> AsyncIterator[str]:
     """A new database migrated up to the revision before the KRA one."""
-    name = f"kra_kras_{uuid.uuid4().hex[:8]}"
-    url = await ensure_database(database_url, name)
-    try:
-        await migrate.upgrade(url, "20261125_definitions")
+    async with database_at(database_url, "20261125_definitions") as url:
         yield url
-    finally:
-        await drop_database(database_url, name)
 
 
 async def test_existing_roles_get_draft_v1_and_downgrade_removes_the_tables(
@@ -35,27 +27,16 @@ async def test_existing_roles_get_draft_v1_and_downgrade_removes_the_tables(
 ) -> None:
     url = definitions_database
     org, agent, lead = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    engine = create_async_engine(async_url(url), poolclass=NullPool)
-    try:
-        async with engine.begin() as conn:
+    async with owner(url) as conn:
+        await add_organization(conn, org)
+        for role_id, code in ((agent, "AGENT"), (lead, "TEAM_LEADER")):
             await conn.execute(
                 text(
-                    "INSERT INTO organization (id, name, slug, timezone, revision_mode, "
-                    "grace_days, bands, created_at) "
-                    "VALUES (:org, 'Old', :slug, 'UTC', 'PRORATE', 3, '[]', now())"
+                    "INSERT INTO role (organization_id, id, code, name, created_at) "
+                    "VALUES (:org, :id, :code, :code, now())"
                 ),
-                {"org": org, "slug": f"old-{org.hex[:8]}"},
+                {"org": org, "id": role_id, "code": code},
             )
-            for role_id, code in ((agent, "AGENT"), (lead, "TEAM_LEADER")):
-                await conn.execute(
-                    text(
-                        "INSERT INTO role (organization_id, id, code, name, created_at) "
-                        "VALUES (:org, :id, :code, :code, now())"
-                    ),
-                    {"org": org, "id": role_id, "code": code},
-                )
-    finally:
-        await engine.dispose()
     await migrate.upgrade(url, "20261125_kras")
     drafts = await fetch(
         url,

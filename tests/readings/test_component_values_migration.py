@@ -8,12 +8,9 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
 
 from kra_api.db import migrate
-from kra_api.db.admin import drop_database, ensure_database
-from kra_api.db.urls import async_url
+from tests.db.migrated import add_organization, database_at, owner
 from tests.db.test_migrations import fetch
 
 BEFORE = "20261128_month_sum_cut"
@@ -30,50 +27,34 @@ VALUES (:org, 'wfm', 'EMPLOYEE', gen_random_uuid(), :kpi, CAST(:start AS text)::
 @pytest.fixture
 async def readings_database(database_url: str) -> AsyncIterator[str]:
     """A new database migrated up to the revision before component values."""
-    name = f"kra_values_{uuid.uuid4().hex[:8]}"
-    url = await ensure_database(database_url, name)
-    try:
-        await migrate.upgrade(url, BEFORE)
+    async with database_at(database_url, BEFORE) as url:
         yield url
-    finally:
-        await drop_database(database_url, name)
 
 
 async def test_stored_readings_get_their_values_in_kpi_order(readings_database: str) -> None:
     url = readings_database
     org, aht, wide = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    engine = create_async_engine(async_url(url), poolclass=NullPool)
-    try:
-        async with engine.begin() as conn:
+    async with owner(url) as conn:
+        await add_organization(conn, org)
+        # Component order is the KPI's, not the JSON object's (which sorts shorter keys first).
+        for kpi, code, names in (
+            (aht, "AHT", ("handle_seconds", "handled")),
+            (wide, "WIDE", ("zz", "a", "mid")),
+        ):
+            components = "[" + ",".join(f'{{"name": "{n}"}}' for n in names) + "]"
             await conn.execute(
-                text(
-                    "INSERT INTO organization (id, name, slug, timezone, revision_mode, "
-                    "grace_days, bands, created_at) "
-                    "VALUES (:org, 'Old', 'old', 'UTC', 'PRORATE', 3, '[]', now())"
-                ),
-                {"org": org},
+                text(KPIS), {"org": org, "id": kpi, "code": code, "components": components}
             )
-            # Component order is the KPI's, not the JSON object's (which sorts shorter keys first).
-            for kpi, code, names in (
-                (aht, "AHT", ("handle_seconds", "handled")),
-                (wide, "WIDE", ("zz", "a", "mid")),
-            ):
-                components = "[" + ",".join(f'{{"name": "{n}"}}' for n in names) + "]"
-                await conn.execute(
-                    text(KPIS), {"org": org, "id": kpi, "code": code, "components": components}
-                )
-            await conn.execute(text("SELECT kra_reading_partition(DATE '2026-03-01')"))
-            await conn.execute(text("SELECT kra_reading_partition(DATE '2026-04-01')"))
-            for kpi, start, values in (
-                (aht, "2026-03-02T00:00Z", '{"handled": 9, "handle_seconds": 3600.5}'),
-                (wide, "2026-03-31T00:00Z", '{"a": -1.25, "mid": 0, "zz": 7}'),
-                (wide, "2026-04-01T00:00Z", '{"a": 2, "zz": 1}'),  # "mid" missing: NULL
-            ):
-                await conn.execute(
-                    text(READING), {"org": org, "kpi": kpi, "start": start, "values": values}
-                )
-    finally:
-        await engine.dispose()
+        await conn.execute(text("SELECT kra_reading_partition(DATE '2026-03-01')"))
+        await conn.execute(text("SELECT kra_reading_partition(DATE '2026-04-01')"))
+        for kpi, start, values in (
+            (aht, "2026-03-02T00:00Z", '{"handled": 9, "handle_seconds": 3600.5}'),
+            (wide, "2026-03-31T00:00Z", '{"a": -1.25, "mid": 0, "zz": 7}'),
+            (wide, "2026-04-01T00:00Z", '{"a": 2, "zz": 1}'),  # "mid" missing: NULL
+        ):
+            await conn.execute(
+                text(READING), {"org": org, "kpi": kpi, "start": start, "values": values}
+            )
 
     await migrate.upgrade(url)
 
