@@ -13,15 +13,20 @@ import pytest
 from sqlalchemy import text
 
 from kra_api.db.session import Database
-from kra_api.graphql.core.ids import expect_id
-from kra_api.readings import staging
 from kra_api.scoring import background, change_log, month_sums
 from tests import helpers
 from tests.conftest import Gql
 from tests.db.rows import count
 from tests.scorecards.support import daily, period, record
 from tests.scorecards.test_month_sum_cut import age
-from tests.scorecards.test_month_sums import aht, org_with_readings, raw, run, staged, state
+from tests.scorecards.test_month_sums import (
+    aht,
+    late_reading_merged,
+    org_with_readings,
+    raw,
+    run,
+    state,
+)
 
 CHANGES = "kpi_reading_change"
 
@@ -65,12 +70,8 @@ async def test_a_change_the_build_did_not_see_stays_until_a_build_sees_it(
     gql: Gql, make_org: Any, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s, march = await org_with_readings(gql, make_org)
-    employee = expect_id(s.people["A"], "Employee")
-    kpi = expect_id(s.kpis["AHT"], "Kpi")
     real_compact = change_log.compact
-    async with database.session(s.org.id) as writer:
-        received = dt.datetime.now(dt.UTC)
-        await staging.merge(writer, s.org.id, "late", received, [staged(employee, kpi, 5, 77)])
+    async with late_reading_merged(database, s) as writer:
 
         async def commit_first(*args: Any) -> int | None:
             # Committed after the build's snapshot, before the compaction's: the compaction

@@ -10,10 +10,12 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kra_api import models
 from kra_api.db.session import Database
@@ -170,10 +172,9 @@ def staged(employee: uuid.UUID, kpi: uuid.UUID, day: int, handled: int) -> stagi
     )
 
 
-async def test_a_change_committed_during_a_build_makes_the_month_stale(
-    gql: Gql, make_org: Any, database: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    s, march = await org_with_readings(gql, make_org)
+@asynccontextmanager
+async def late_reading_merged(database: Database, s: Agents) -> AsyncIterator[AsyncSession]:
+    """A session that has merged, not committed, 77 more AHT calls of A on March 5th."""
     employee = expect_id(s.people["A"], "Employee")
     kpi = expect_id(s.kpis["AHT"], "Kpi")
     async with database.session(s.org.id) as writer:
@@ -182,6 +183,14 @@ async def test_a_change_committed_during_a_build_makes_the_month_stale(
             writer, s.org.id, "late", received, [staged(employee, kpi, 5, 77)]
         )
         assert merged.inserted == 1
+        yield writer
+
+
+async def test_a_change_committed_during_a_build_makes_the_month_stale(
+    gql: Gql, make_org: Any, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s, march = await org_with_readings(gql, make_org)
+    async with late_reading_merged(database, s) as writer:
         # Built while the merge is uncommitted: the sums cannot include it.
         during = await run(database, s, march)
         assert await state(database, s.org.id) != []
