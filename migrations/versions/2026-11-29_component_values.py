@@ -9,6 +9,9 @@ values, what the API returns and corrections audit).
 The backfill rewrites every stored reading once (a KPI's components are locked once it has
 readings, so the order read from the KPI now is the order they were written in). It runs as the
 owner with the forced tenant policies lifted for its one statement: the owner sees no tenant.
+Adding the column locks ``kpi_reading`` until the migration commits, so readings can be neither
+read nor written during the backfill: 64 s for 2.48 million readings on the development
+machine (about 26 s a million). Large installations plan that window.
 
 Revision ID: 20261129_component_values
 Revises: 20261128_month_sum_cut
