@@ -9,8 +9,10 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
+from kra_api.auth.authenticate import authenticate
+from kra_api.auth.tokens import TokenVerifier
 from kra_api.config import Settings
 from kra_api.db.session import Database
 from tests import helpers
@@ -166,3 +168,21 @@ async def test_revoked_and_unknown_keys_are_unauthenticated(
         body = await post(client, helpers.UPSERT, headers, **UPSERT_ONE)
         assert_top_level(body, "UNAUTHENTICATED")
     assert await counts(database, org.id) == before
+
+
+async def test_an_api_key_is_checked_in_one_transaction(
+    make_org: Any, database: Database, settings: Settings
+) -> None:
+    org = await make_org()
+    key = await org.api_key(["people:write"])
+    other = await make_org()
+    await other.api_key(["scorecards:read"])  # another tenant's key: never visible
+    began: list[object] = []
+    listener = event.listens_for(database.engine.sync_engine, "begin")(began.append)
+    try:
+        result = await authenticate(database, TokenVerifier(settings), {"x-api-key": key}, "r")
+    finally:
+        event.remove(database.engine.sync_engine, "begin", listener)
+    assert result.principal is not None
+    assert (result.principal.organization_id, result.principal.label) == (org.id, "api-key:test")
+    assert len(began) == 1

@@ -12,7 +12,7 @@ from sqlmodel import col
 from kra_api.auth.api_keys import KEY_PREFIX, hash_api_key
 from kra_api.auth.principal import Principal, Scope, UserRole
 from kra_api.auth.tokens import InvalidToken, TokenVerifier
-from kra_api.db.session import Database
+from kra_api.db.session import Database, enter_tenant
 from kra_api.models import ApiKey
 from kra_api.orgs import repository as org_repo
 
@@ -46,11 +46,13 @@ async def _organization_id(database: Database, org_claim: str) -> uuid.UUID | No
 
 async def _from_api_key(database: Database, secret: str, request_id: str) -> AuthResult:
     digest = hash_api_key(secret)
+    # One transaction: the tenant-less lookup names the organization, whose key row is then
+    # read under its row-level security (every integration request starts here).
     async with database.session(None) as session:
         org_id = await org_repo.organization_id_by_lookup(session, "api_key", digest)
-    if org_id is None:
-        return AuthResult(None, "unknown API key")
-    async with database.session(org_id) as session:
+        if org_id is None:
+            return AuthResult(None, "unknown API key")
+        await enter_tenant(session, org_id)
         key = (
             await session.execute(select(ApiKey).where(col(ApiKey.secret_hash) == digest))
         ).scalar_one_or_none()

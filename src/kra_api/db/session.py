@@ -43,6 +43,14 @@ def _apply_tenant(session: Session, _tx: SessionTransaction, connection: Connect
     connection.execute(statement, params)
 
 
+async def enter_tenant(session: AsyncSession, organization_id: uuid.UUID) -> None:
+    """Scope ``session`` to ``organization_id`` from now on, its current transaction included
+    (a session opened with no tenant that has just found out whose request it serves)."""
+    session.info["organization_id"] = organization_id
+    if session.in_transaction():
+        await session.execute(_SET_TENANT, {"org": str(organization_id)})
+
+
 class Database:
     """The process-wide engine plus a factory of tenant sessions."""
 
