@@ -14,6 +14,7 @@ from kra_api.db.session import Database
 from kra_api.graphql.core.ids import expect_id
 from kra_api.scoring.aggregates import load_sums
 from kra_api.scoring.kpis import load_kpis
+from kra_api.scoring.trend import Grain, kpi_trend
 from tests.catalog.kpi_support import create
 from tests.conftest import Gql
 from tests.scorecards.support import agents, hire, record
@@ -75,6 +76,15 @@ async def test_each_kpi_gets_its_own_component_sums(
         march = (dt.date(2026, 3, 1), dt.date(2026, 4, 1))
         groups = [group, b_group]
         sums = await load_sums(session, s.org.id, ZoneInfo("UTC"), march, groups, used)
+        # The trend sums the same columns, a bucket at a time.
+        months = (dt.date(2026, 3, 1), dt.date(2026, 5, 1))
+        wide = kpis["WIDE"]
+        a_trend = await kpi_trend(
+            session, s.org.id, "UTC", ("EMPLOYEE", employee), wide, months, Grain.MONTH
+        )
+        b_trend = await kpi_trend(
+            session, s.org.id, "UTC", ("EMPLOYEE", other), wide, months, Grain.MONTH
+        )
     assert sums.for_group(group, kpis["WIDE"]) == {
         "a": Decimal("1.75"),
         "b": 2,
@@ -86,3 +96,11 @@ async def test_each_kpi_gets_its_own_component_sums(
     assert sums.for_group(group, kpis["AHT"]) == {"handle_seconds": Decimal("3600.5"), "handled": 9}
     assert sums.for_group(group, kpis["CSAT"]) is None  # no reading: no sums
     assert sums.for_group(b_group, kpis["WIDE"]) == {"a": 7, "b": 0, "c": 0, "d": 0, "e": 0}
+    assert a_trend == [
+        (dt.date(2026, 3, 1), {"a": Decimal("1.75"), "b": 2, "c": 4, "d": 5, "e": 15}),
+        (dt.date(2026, 4, 1), {"a": 100, "b": 1, "c": 1, "d": 1, "e": 1}),
+    ]
+    assert b_trend == [
+        (dt.date(2026, 3, 1), {"a": 7, "b": 0, "c": 0, "d": 0, "e": 0}),
+        (dt.date(2026, 4, 1), None),
+    ]

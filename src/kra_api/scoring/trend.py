@@ -2,7 +2,9 @@
 
 The subject is an employee (their own readings) or an org unit (its subtree's members while
 members, plus the units' own readings). One aggregate statement groups by bucket in the
-organization's time zone; FIRST / LAST components are taken per subject and bucket, then summed.
+organization's time zone, summing each reading's ``component_values`` a column per component
+(``component_sql.py``); for KPIs with FIRST / LAST components, those are taken per subject and
+bucket from the ``components`` JSON, then summed.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kra_api.errors import BadUserInput
-from kra_api.scoring.aggregates import EXACT, fetch
+from kra_api.scoring import component_sql
+from kra_api.scoring.aggregates import EXACT, ZERO, fetch
 from kra_api.scoring.groups import self_group, team_group
 from kra_api.scoring.kpis import FIRST, LAST, KpiInfo
 from kra_api.scoring.structure import load_structure
@@ -25,22 +29,27 @@ from kra_api.scoring.windows import DateRange, Group, instant
 
 MAX_BUCKETS = 366
 
+
 # $1 org, $2..$4 windows (subject, from, to), $5 KPI, $6..$7 range, $8 grain, $9 time zone.
-TREND_SQL = """
+@cache
+def trend_sql(width: int) -> str:
+    """Each bucket's sums of a KPI of ``width`` components, a column each in its order."""
+    return f"""
 WITH w(subject_id, lo, hi) AS (
   SELECT * FROM unnest($2::uuid[], $3::timestamptz[], $4::timestamptz[])
 )
-SELECT date_trunc($8, r.interval_start AT TIME ZONE $9)::date AS bucket, c.key,
-       sum(c.value::numeric), NULL::numeric, NULL::numeric
+SELECT date_trunc($8, r.interval_start AT TIME ZONE $9)::date AS bucket,
+       {component_sql.sum_columns(width)}
 FROM w
 JOIN kpi_reading r
   ON r.organization_id = $1 AND r.subject_id = w.subject_id
  AND r.interval_start >= w.lo AND r.interval_start < w.hi
-CROSS JOIN LATERAL jsonb_each(r.components) AS c(key, value)
 WHERE r.organization_id = $1 AND r.kpi_id = $5 AND r.interval_start >= $6
   AND r.interval_start < $7
-GROUP BY 1, 2
-"""
+GROUP BY 1
+"""  # noqa: S608 - constant fragments and an integer
+
+
 # FIRST / LAST per subject and bucket first (ties broken by end, then source), then summed.
 TREND_SNAPSHOTS_SQL = """
 WITH w(subject_id, lo, hi) AS (
@@ -128,7 +137,7 @@ async def kpi_trend(
     subjects = [s for s, ranges in group.items() for _ in ranges]
     los = [instant(a, zone) for ranges in group.values() for a, _ in ranges]
     his = [instant(b, zone) for ranges in group.values() for _, b in ranges]
-    sql = TREND_SNAPSHOTS_SQL if kpi.snapshots else TREND_SQL
+    sql = TREND_SNAPSHOTS_SQL if kpi.snapshots else trend_sql(len(kpi.aggregations))
     await tune(session)
     rows = await fetch(
         session,
@@ -144,10 +153,17 @@ async def kpi_trend(
         timezone,
     )
     buckets: dict[dt.date, dict[str, Decimal]] = {}
-    for bucket, name, total, first, last in rows:
-        aggregation = kpi.aggregations.get(name)
-        value = first if aggregation == FIRST else last if aggregation == LAST else total
-        buckets.setdefault(bucket, {})[name] = EXACT.plus(value)
+    if kpi.snapshots:  # a row per bucket and component
+        for bucket, name, total, first, last in rows:
+            aggregation = kpi.aggregations.get(name)
+            value = first if aggregation == FIRST else last if aggregation == LAST else total
+            buckets.setdefault(bucket, {})[name] = EXACT.plus(value)
+    else:  # a row per bucket, a column per component
+        for bucket, *sums in rows:
+            buckets[bucket] = {
+                name: ZERO if total is None else EXACT.plus(total)
+                for name, total in zip(kpi.aggregations, sums, strict=True)
+            }
     return [(b, _complete(buckets.get(b), kpi)) for b in starts]
 
 
