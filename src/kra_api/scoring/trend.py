@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kra_api.errors import BadUserInput
 from kra_api.scoring import component_sql
-from kra_api.scoring.aggregates import EXACT, ZERO, fetch
+from kra_api.scoring.aggregates import EXACT, fetch
 from kra_api.scoring.groups import self_group, team_group
 from kra_api.scoring.kpis import FIRST, LAST, KpiInfo
 from kra_api.scoring.structure import load_structure
@@ -160,9 +160,10 @@ async def kpi_trend(
             buckets.setdefault(bucket, {})[name] = EXACT.plus(value)
     else:  # a row per bucket, a column per component
         for bucket, *sums in rows:
-            buckets[bucket] = {
-                name: ZERO if total is None else EXACT.plus(total)
+            buckets[bucket] = {  # a component no reading has: 0, by ``_complete``
+                name: EXACT.plus(total)
                 for name, total in zip(kpi.aggregations, sums, strict=True)
+                if total is not None
             }
     return [(b, _complete(buckets.get(b), kpi)) for b in starts]
 
