@@ -109,6 +109,7 @@ def collector_paused() -> Iterator[None]:
     collector resumes: that pass over an organization-wide run's results cost it 0.3 s, and the
     results are freed by reference counting once answered. A full collection still walks them
     if they live that long. Small runs (one scorecard) leave the young pass to do its usual work.
+    (``gc.unfreeze`` also releases what others froze: nothing else in the service freezes.)
     """
     global _paused
     if _paused == 0 and not gc.isenabled():
