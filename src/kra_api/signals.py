@@ -13,10 +13,12 @@ from types import FrameType
 from typing import NoReturn
 
 
-def _exit(signum: int, _frame: FrameType | None) -> NoReturn:
-    raise SystemExit(128 + signum)  # the shell's code for "terminated by this signal"
+def _exit(_signum: int, _frame: FrameType | None) -> NoReturn:
+    # A stop asked for and carried out gracefully is a success to supervisors (systemd counts
+    # 143 as a failure unless told otherwise), as it was before uvicorn re-raised the signal.
+    raise SystemExit(0)
 
 
 def exit_cleanly_on_sigterm() -> None:
-    """End the process through ``SystemExit`` on SIGTERM (exit handlers run; code 143)."""
+    """End the process through ``SystemExit`` on SIGTERM (exit handlers run; exit code 0)."""
     signal.signal(signal.SIGTERM, _exit)
