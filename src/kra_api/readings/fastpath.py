@@ -20,6 +20,7 @@ from kra_api.readings.schemas import (
     REVISION_MIN,
     KpiRule,
     ValidReading,
+    stored_forms,
 )
 
 Span = tuple[dt.datetime, dt.datetime]
@@ -76,18 +77,15 @@ def valid_ndjson(
         return None
     if not external_id or len(external_id) > MAX_EXTERNAL_ID or external_id.isspace():
         return None
-    members = []
     values = []
-    for component, name, key in zip(raw, kpi.components, kpi.json_keys, strict=True):
+    for component, name in zip(raw, kpi.components, strict=True):
         if type(component) is not dict or component.get("name") != name:
             return None
         value = component.get("value")
         if type(value) is not str or not _fullmatch(value):
             return None
-        members.append(key + value)
         values.append(value)
-    components = "{" + ",".join(members) + "}"
-    component_values = "{" + ",".join(values) + "}"  # the same numbers, in the KPI's order
+    components, component_values = stored_forms(kpi, values)
     return ValidReading(
         kpi.id, kpi.subject, external_id, span[0], span[1], components, revision, component_values
     )

@@ -203,23 +203,22 @@ def _valid_fast(reading: ReadingIn, kpi: KpiRule, horizon: dt.datetime) -> Valid
     given = reading.components
     if len(given) != len(names):
         return None
-    members = []
     values = []
     # Senders usually keep the KPI's order; any other order takes the full path.
-    for (name, value), expected, key in zip(given, names, kpi.json_keys, strict=True):
+    for (name, value), expected in zip(given, names, strict=True):
         if name != expected or type(value) is not str or not PLAIN_DECIMAL.fullmatch(value):
             return None
-        members.append(key + value)
         values.append(value)
+    components, component_values = stored_forms(kpi, values)
     return ValidReading(
         kpi.id,
         kpi.subject,
         external_id,
         start,
         end,
-        "{" + ",".join(members) + "}",
+        components,
         reading.source_revision,
-        "{" + ",".join(values) + "}",
+        component_values,
     )
 
 
