@@ -27,16 +27,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from kra_api.periods.calendar import add_months
+
 LOCK_KEY = "hashtext('kpi_month_sum'), hashtext($1::uuid::text || $2::date::text)"
 _TRY_LOCK = f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})"
+# Change row ``c`` makes state ``s`` stale when it touches s's days before the cut (its start
+# is the caller's condition) and was committed after s's snapshot. Staleness (month_sums._STATE)
+# and compaction (its exact complement) share it.
+UNSEEN = (
+    "c.first_at < s.cut AND NOT pg_visible_in_snapshot(c.xact::text::xid8, s.snapshot::pg_snapshot)"
+)
 
 # $1 organization; $2..$3 the UTC months of the built month; $4..$5 its instants; $6 QUIET;
 # $7..$8 the months before and after it.
-_COMPACT = """
+_COMPACT = f"""
 DELETE FROM kpi_reading_change c
 WHERE c.organization_id = $1 AND c.month BETWEEN $2 AND $3
   AND c.first_at >= $4 AND c.last_at < $5
@@ -44,14 +51,8 @@ WHERE c.organization_id = $1 AND c.month BETWEEN $2 AND $3
   AND NOT EXISTS (
     SELECT 1 FROM kpi_month_sum_state s
     WHERE s.organization_id = $1 AND s.month BETWEEN $7 AND $8
-      AND c.first_at < s.cut AND c.last_at >= (s.month::timestamp AT TIME ZONE s.zone)
-      AND NOT pg_visible_in_snapshot(c.xact::text::xid8, s.snapshot::pg_snapshot))
-"""
-
-
-def _shift(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+      AND c.last_at >= (s.month::timestamp AT TIME ZONE s.zone) AND {UNSEEN})
+"""  # noqa: S608 - constant fragments
 
 
 async def compact(
@@ -64,15 +65,11 @@ async def compact(
 ) -> int | None:
     """Delete the change rows of ``month`` that no month-sum state needs (in the caller's
     transaction, which holds ``month``'s build lock); None when a neighbour's build runs."""
-    before, after = _shift(month, -1), _shift(month, 1)
+    before, after = add_months(month, -1), add_months(month, 1)
     for neighbour in (before, after):
-        if not await _scalar(connection, _TRY_LOCK, org_id, neighbour):
+        if not (await connection.exec_driver_sql(_TRY_LOCK, (org_id, neighbour))).scalar():
             return None
     result = await connection.exec_driver_sql(
         _COMPACT, (org_id, *utc_months, *bounds, quiet, before, after)
     )
     return int(result.rowcount)
-
-
-async def _scalar(connection: AsyncConnection, sql: str, *args: Any) -> Any:
-    return (await connection.exec_driver_sql(sql, args)).scalar()

@@ -44,6 +44,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from kra_api.periods.calendar import add_months
 from kra_api.scoring import background, change_log, component_sql
 from kra_api.scoring.tuning import tune_connection
 from kra_api.scoring.windows import DateRange, instant
@@ -55,7 +56,7 @@ EXTEND = dt.timedelta(days=7)
 # The cut of the month's sums in this zone (NULL: none), whether a change touching the days
 # before it was committed after the build, the earliest reading start changed within $8
 # (database clock) in the month, and whether the sums were built within $8.
-_STATE = """
+_STATE = f"""
 WITH s AS (
   SELECT snapshot, cut, built_at FROM kpi_month_sum_state
   WHERE organization_id = $1 AND month = $2 AND zone = $3
@@ -64,11 +65,10 @@ WITH s AS (
   WHERE organization_id = $1 AND month BETWEEN $4 AND $5 AND first_at < $7 AND last_at >= $6
 )
 SELECT (SELECT cut FROM s),
-  EXISTS (SELECT 1 FROM c, s WHERE c.first_at < s.cut
-          AND NOT pg_visible_in_snapshot(c.xact::text::xid8, s.snapshot::pg_snapshot)),
+  EXISTS (SELECT 1 FROM c, s WHERE {change_log.UNSEEN}),
   (SELECT min(first_at) FROM c WHERE changed_at >= now() - $8::interval),
   coalesce((SELECT built_at >= now() - $8::interval FROM s), false)
-"""
+"""  # noqa: S608 - constant fragments
 _LOCK = f"SELECT pg_advisory_xact_lock({change_log.LOCK_KEY})"
 _CLEAR = "DELETE FROM kpi_month_sum WHERE organization_id = $1 AND month = $2"
 _WIDTH = (
@@ -125,16 +125,12 @@ def whole_months(period: DateRange) -> list[dt.date] | None:
     month = start
     while month < end:
         months.append(month)
-        month = _next_month(month)
+        month = add_months(month, 1)
     return months
 
 
-def _next_month(month: dt.date) -> dt.date:
-    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def _bounds(month: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    return instant(month, zone), instant(_next_month(month), zone)
+    return instant(month, zone), instant(add_months(month, 1), zone)
 
 
 def utc_months(month: dt.date, zone: ZoneInfo) -> tuple[dt.date, dt.date]:
