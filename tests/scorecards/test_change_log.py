@@ -18,7 +18,7 @@ from tests import helpers
 from tests.conftest import Gql
 from tests.db.rows import count
 from tests.scorecards.support import daily, period, record
-from tests.scorecards.test_month_sum_cut import age
+from tests.scorecards.test_month_sum_cut import age, push
 from tests.scorecards.test_month_sums import (
     aht,
     late_reading_merged,
@@ -39,15 +39,6 @@ async def large_runs(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
     await background.settle()
 
 
-def correction(day: str, values: tuple[int, int], revision: int = 7) -> list[dict[str, Any]]:
-    """Employee A's AHT reading of a day of March, replacing the stored one."""
-    end = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
-    readings = daily("A", "AHT", values, day, end)
-    for reading in readings:
-        reading["sourceRevision"] = revision
-    return readings
-
-
 async def test_a_build_deletes_the_rows_it_has_seen(
     gql: Gql, make_org: Any, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -58,7 +49,7 @@ async def test_a_build_deletes_the_rows_it_has_seen(
     assert await count(database, s.org.id, CHANGES) == 0
     assert first == await raw(monkeypatch, database, s, march)
     # A correction after the compaction still makes the sums stale.
-    await record(gql, s.token, correction("2026-03-10", (50000, 100)))
+    await push(gql, s, "2026-03-10", (50000, 100), revision=7)
     assert await count(database, s.org.id, CHANGES) == 1
     second = await run(database, s, march)
     assert aht(second, s, "A").value != aht(first, s, "A").value
@@ -96,7 +87,7 @@ async def test_a_recent_change_stays_to_steer_the_cut(
     await run(database, s, march)
     monkeypatch.setattr(month_sums, "QUIET", dt.timedelta(minutes=10))
     await age(database, s.org.id)  # the build an hour ago: the next one is not held back
-    await record(gql, s.token, correction("2026-03-20", (50000, 100)))
+    await push(gql, s, "2026-03-20", (50000, 100), revision=7)
     results = await run(database, s, march)
     async with database.session(s.org.id) as session:
         cut = (await session.execute(text("SELECT cut FROM kpi_month_sum_state"))).scalar_one()
@@ -134,7 +125,7 @@ async def test_a_row_a_neighbour_state_covers_unseen_stays(
     await run(database, s, april)
     await helpers.settings(gql, s.token, timezone="UTC")
     # Then, in UTC, a reading of the afternoon of March 31st: March's, and in April's range.
-    late = correction("2026-03-31", (900, 3), revision=0)
+    late = daily("A", "AHT", (900, 3), "2026-03-31", "2026-04-01")
     late[0]["intervalStart"] = "2026-03-31T12:00:00+00:00"
     await record(gql, s.token, late)
     results = await run(database, s, march)
